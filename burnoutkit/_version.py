@@ -1,0 +1,3 @@
+"""The burnoutkit version."""
+
+__version__ = "0.1.0"

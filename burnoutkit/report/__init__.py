@@ -1,0 +1,1 @@
+"""Rendering of results and reports (HTML, Markdown, text)."""
