@@ -65,7 +65,7 @@ def load_holzinger_swineford() -> pd.DataFrame:
     Examples
     --------
     >>> from burnoutkit.datasets import load_holzinger_swineford
-    >>> load_holzinger_swineford()["school"].value_counts().to_dict()
+    >>> load_holzinger_swineford()["school"].value_counts().sort_index().to_dict()
     {'Grant-White': 145, 'Pasteur': 156}
     """
     return pd.read_csv(dataset_path("public", "holzinger_swineford_1939.csv"))
