@@ -5,6 +5,7 @@ profiles of respondents to outcomes, with numbers that agree with R's psych, lav
 """
 
 from burnoutkit._version import __version__
+from burnoutkit._versions import show_versions, versions
 from burnoutkit.banks import ItemBank, list_banks, load_bank
 from burnoutkit.errors import (
     BankError,
@@ -40,4 +41,6 @@ __all__ = [
     "__version__",
     "list_banks",
     "load_bank",
+    "show_versions",
+    "versions",
 ]
