@@ -1,8 +1,9 @@
 """The shared behaviour of every ``<Analysis>Result``.
 
-Results are frozen dataclasses (``@dataclass(frozen=True, slots=True, kw_only=True)``) that
-inherit from :class:`Result`. Subclasses implement :meth:`Result.tidy` and :meth:`Result.glance`;
-``__repr__`` and ``_repr_html_`` come from here and delegate to :mod:`burnoutkit.report.render`.
+Results are frozen dataclasses that inherit from :class:`Result`, declared as
+``@dataclass(frozen=True, slots=True, kw_only=True, repr=False)`` (``repr=False`` keeps the short
+shared repr). Subclasses implement :meth:`Result.tidy` and :meth:`Result.glance`; ``__repr__`` and
+``_repr_html_`` come from here and delegate to :mod:`burnoutkit.report.render`.
 """
 
 from __future__ import annotations

@@ -136,9 +136,7 @@ def _score(args: argparse.Namespace) -> int:
         bank, Path(args.data), id_column=args.id_column, on_problem=args.on_problem
     )
     result = score(bank, responses)
-    table = result.scales.join(result.systems).join(result.derived)
-    if result.asymmetry is not None:
-        table = table.join(result.asymmetry)
+    table = result.scores()
     if args.out:
         table.to_csv(args.out)
         if not args.quiet:

@@ -62,3 +62,19 @@ def test_docstring_examples_run(module_name):
         runner.run(test)
     result = runner.summarize(verbose=False)
     assert result.failed == 0, f"{result.failed} doctest example(s) failed in {module_name}"
+
+
+def test_results_use_the_shared_repr():
+    """Every Result subclass keeps the short shared repr (declare dataclasses with repr=False)."""
+    from burnoutkit._result import Result
+
+    for module_name in _modules():
+        importlib.import_module(module_name)
+    pending = list(Result.__subclasses__())
+    seen = []
+    while pending:
+        cls = pending.pop()
+        seen.append(cls)
+        pending.extend(cls.__subclasses__())
+    offenders = [cls.__qualname__ for cls in seen if cls.__repr__ is not Result.__repr__]
+    assert not offenders, f"these results override the shared repr: {offenders}"
