@@ -8,7 +8,7 @@ item is matched to which loss item).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -113,18 +113,25 @@ class ScoringRule:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DerivedScore:
-    """An instrument-specific score computed from scale scores.
+    """An instrument-specific score computed from scales.
 
     ``kind="ratio"``: ``numerator / denominator`` of the two scales' *mean* item scores, which
     equals the sum-score ratio with the item-count correction (the effort-reward ratio
     ``E / (R * k_E / k_R)`` of Siegrist's ERI).
+
+    ``kind="item_mean"``: the mean of the keyed item scores over all items of ``scales`` (for
+    example the BAT total score, the mean of its 23 items). With no missing responses it equals
+    the mean of the scale scores weighted by their numbers of items, which differs from the
+    unweighted mean of scale scores (a system score) when the scales have unequal lengths.
+    ``numerator`` and ``denominator`` are ``None`` for this kind, ``scales`` is empty for a ratio.
     """
 
     id: str
     name: str
-    kind: Literal["ratio"]
-    numerator: str
-    denominator: str
+    kind: Literal["ratio", "item_mean"]
+    numerator: str | None = None
+    denominator: str | None = None
+    scales: tuple[str, ...] = ()
     description: str = ""
 
 
@@ -198,7 +205,7 @@ class ItemBank:
         return [scale.id for scale in self.scales]
 
     def item(self, item_id: str) -> Item:
-        """Return the item with this id; raise :class:`~burnoutkit.BankError` naming it if absent."""
+        """Return the item with this id; raise :class:`~burnoutkit.BankError` if it is absent."""
         for item in self.items:
             if item.id == item_id:
                 return item
@@ -267,11 +274,36 @@ class ItemBank:
         ]
         return pd.DataFrame(rows)
 
-    def to_lavaan(self, structure: str = "correlated") -> str:
-        """Return the bank's CFA model in lavaan syntax; see :func:`burnoutkit.banks.lavaan`."""
+    def to_lavaan(
+        self, structure: str = "correlated", *, scales: Sequence[str] | None = None
+    ) -> str:
+        """Return the bank's CFA model in lavaan syntax.
+
+        See :func:`burnoutkit.banks.lavaan.bank_to_lavaan` for the three structures
+        (``"correlated"``, ``"higher_order"``, ``"bifactor"``) and the ``scales`` subset.
+        """
         from burnoutkit.banks.lavaan import bank_to_lavaan
 
-        return bank_to_lavaan(self, structure=structure)
+        return bank_to_lavaan(self, structure=structure, scales=scales)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the bank as a mapping in the YAML format (the inverse of :meth:`from_dict`).
+
+        Optional fields at their defaults are left out. The result validates against the schema,
+        and ``ItemBank.from_dict(bank.to_dict())`` rebuilds an equal bank (``source`` aside).
+
+        Examples
+        --------
+        >>> import burnoutkit as bk
+        >>> spec = bk.load_bank("cbi").to_dict()
+        >>> spec["items"][12]
+        {'id': 'cbi_w7', 'scale': 'work', 'keyed': -1}
+        >>> bk.ItemBank.from_dict(spec).reversed_items
+        ['cbi_w7']
+        """
+        from burnoutkit.banks.loader import bank_to_dict
+
+        return bank_to_dict(self)
 
     def __repr__(self) -> str:
         return (
