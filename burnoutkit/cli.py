@@ -150,10 +150,9 @@ def _simulate(args: argparse.Namespace) -> int:
     from burnoutkit.datasets import simulate_cohort
 
     cohort = simulate_cohort(args.n, random_state=args.seed)
-    paths = cohort.save(Path(args.out))
+    directory = cohort.save(Path(args.out))
     if not args.quiet:
-        for path in paths:
-            print(f"wrote {path}")
+        print(f"Wrote a cohort of {len(cohort.data)} respondents with its truth to {directory}.")
     return EXIT_OK
 
 
