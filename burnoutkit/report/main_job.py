@@ -1,7 +1,7 @@
 """The main job: the built-in inventory (BAI) on the shipped reference cohort.
 
 It checks the responses, scores every scale and system, computes reliability per scale and
-writes a Markdown report, a JSON report and the scores. ``burnoutkit main`` runs it.
+system and writes a Markdown report, a JSON report and the scores. ``burnoutkit main`` runs it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from burnoutkit._versions import versions
 from burnoutkit.banks import lint_bank, load_bank
 from burnoutkit.datasets import load_reference_cohort
 from burnoutkit.errors import BurnoutkitWarning
+from burnoutkit.reliability import reliability
 from burnoutkit.responses import check_responses
 from burnoutkit.scoring import score
 
@@ -67,6 +68,7 @@ def run_main_job(out: Path, *, quiet: bool = False) -> Path:
         warnings.simplefilter("always", BurnoutkitWarning)
         responses = check_responses(bank, cohort.data, id_column="id")
         scored = score(bank, responses)
+        reliable = reliability(bank, responses)
     notes = [str(warning.message) for warning in caught]
     table = scored.scores()
     summary = summarize_scores(table)
@@ -87,12 +89,13 @@ def run_main_job(out: Path, *, quiet: bool = False) -> Path:
             "problems": {key: int(value) for key, value in responses.problem_counts().items()},
         },
         "scores": summary.to_dict(orient="records"),
+        "reliability": _reliability_table(reliable.tidy()).to_dict(orient="records"),
         "notes": notes,
         "versions": versions(),
     }
     json_path = stem.with_suffix(".json")
     json_path.write_text(json.dumps(report, indent=1, default=_jsonable) + "\n", encoding="utf-8")
-    markdown = _markdown(report, summary)
+    markdown = _markdown(report, summary, _reliability_table(reliable.tidy()))
     md_path = stem.with_suffix(".md")
     md_path.write_text(markdown, encoding="utf-8")
     if not quiet:
@@ -106,7 +109,17 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
-def _markdown(report: dict[str, Any], summary: pd.DataFrame) -> str:
+def _blank_missing(table: pd.DataFrame) -> pd.DataFrame:
+    return table.astype(object).where(table.notna(), None)
+
+
+def _reliability_table(table: pd.DataFrame) -> pd.DataFrame:
+    columns = ["kind", "id", "name", "n", "k", "alpha", "alpha_ci_low", "alpha_ci_high"]
+    columns += ["omega_total", "omega_h", "lambda6", "average_r", "sem", "flags"]
+    return table[columns]
+
+
+def _markdown(report: dict[str, Any], summary: pd.DataFrame, reliable: pd.DataFrame) -> str:
     data = report["data"]
     lines = [
         f"# {report['title']}",
@@ -120,6 +133,14 @@ def _markdown(report: dict[str, Any], summary: pd.DataFrame) -> str:
         "## Scores",
         "",
         summary.to_markdown(index=False, floatfmt=".3f"),
+        "",
+        "## Reliability",
+        "",
+        "Alpha with its Feldt 95% interval, omega total (one factor per scale; Schmid-Leiman for "
+        "systems, where omega hierarchical needs at least three scales), lambda-6, mean "
+        "inter-item correlation and the standard error of measurement.",
+        "",
+        _blank_missing(reliable).to_markdown(index=False, floatfmt=".3f", missingval="-"),
         "",
         "## Notes",
         "",
