@@ -26,6 +26,7 @@ __all__ = [
     "ProratingWarning",
     "ResponseError",
     "ResponseWarning",
+    "SmallProfileWarning",
 ]
 
 
@@ -79,3 +80,7 @@ class NonPositiveDefiniteWarning(BurnoutkitWarning):
 
 class LowReliabilityWarning(BurnoutkitWarning):
     """A reliability coefficient is below the threshold for its intended use."""
+
+
+class SmallProfileWarning(BurnoutkitWarning):
+    """A latent profile is too small to interpret or to replicate (its size and share are named)."""
