@@ -1,0 +1,898 @@
+"""Confirmatory factor analysis with lavaan's conventions: ML and MLR, one or several groups.
+
+:func:`cfa` fits a measurement model written in lavaan syntax (or derived from an item bank)
+to raw data or to summary statistics and returns a :class:`CFAResult`: the parameter table with
+standard errors and standardized estimates, the fit measures lavaan reports (chi-square, CFI,
+TLI, RMSEA with its interval, SRMR, log-likelihood, AIC, BIC, and for MLR the scaled and robust
+versions), composite reliability and AVE per factor, modification indices, residuals and score
+tests of equality constraints.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from burnoutkit._result import Result
+from burnoutkit.errors import (
+    BurnoutkitError,
+    ConvergenceError,
+    ConvergenceWarning,
+    HeywoodCaseWarning,
+)
+from burnoutkit.factors import _sem_fit, _sem_robust, _sem_score
+from burnoutkit.factors._sem_data import PreparedData, prepare_data
+from burnoutkit.factors._sem_engine import GroupState, SEMModel, fit_model, start_values
+from burnoutkit.factors._sem_std import standardize
+from burnoutkit.factors.syntax import (
+    GROUP_EQUAL_CHOICES,
+    IdentificationError,
+    parameter_table,
+    parse_model,
+    variable_roles,
+)
+
+__all__ = ["LAVAAN_FIT_NAMES", "CFAResult", "cfa"]
+
+Estimator = Literal["ML", "MLR"]
+_STRUCTURES = ("correlated", "higher_order", "bifactor")
+
+#: burnoutkit fit-measure names and the ``lavaan::fitMeasures`` names they equal.
+LAVAAN_FIT_NAMES: dict[str, str] = {
+    "npar": "npar",
+    "n": "ntotal",
+    "chisq": "chisq",
+    "df": "df",
+    "p_value": "pvalue",
+    "baseline_chisq": "baseline.chisq",
+    "baseline_df": "baseline.df",
+    "baseline_p_value": "baseline.pvalue",
+    "cfi": "cfi",
+    "tli": "tli",
+    "rmsea": "rmsea",
+    "rmsea_ci_low": "rmsea.ci.lower",
+    "rmsea_ci_high": "rmsea.ci.upper",
+    "rmsea_p_close": "rmsea.pvalue",
+    "rmsea_p_notclose": "rmsea.notclose.pvalue",
+    "srmr": "srmr",
+    "srmr_nomean": "srmr_bentler_nomean",
+    "loglik": "logl",
+    "loglik_h1": "unrestricted.logl",
+    "aic": "aic",
+    "bic": "bic",
+    "sabic": "bic2",
+    "chisq_scaled": "chisq.scaled",
+    "df_scaled": "df.scaled",
+    "p_value_scaled": "pvalue.scaled",
+    "scaling_factor": "chisq.scaling.factor",
+    "baseline_chisq_scaled": "baseline.chisq.scaled",
+    "baseline_p_value_scaled": "baseline.pvalue.scaled",
+    "baseline_scaling_factor": "baseline.chisq.scaling.factor",
+    "cfi_scaled": "cfi.scaled",
+    "tli_scaled": "tli.scaled",
+    "cfi_robust": "cfi.robust",
+    "tli_robust": "tli.robust",
+    "rmsea_scaled": "rmsea.scaled",
+    "rmsea_ci_low_scaled": "rmsea.ci.lower.scaled",
+    "rmsea_ci_high_scaled": "rmsea.ci.upper.scaled",
+    "rmsea_p_close_scaled": "rmsea.pvalue.scaled",
+    "rmsea_robust": "rmsea.robust",
+    "rmsea_ci_low_robust": "rmsea.ci.lower.robust",
+    "rmsea_ci_high_robust": "rmsea.ci.upper.robust",
+    "rmsea_p_close_robust": "rmsea.pvalue.robust",
+}
+
+_GLANCE = (
+    "n", "npar", "chisq", "df", "p_value", "cfi", "tli", "rmsea", "rmsea_ci_low",
+    "rmsea_ci_high", "srmr", "aic", "bic",
+)
+_GLANCE_MLR = ("chisq_scaled", "scaling_factor", "p_value_scaled", "cfi_robust", "tli_robust",
+               "rmsea_robust")
+
+
+@dataclass(slots=True)
+class _FitState:
+    """What the methods of a result need to compute more (kept out of the repr)."""
+
+    model: SEMModel
+    theta: np.ndarray
+    states: list[GroupState]
+    E_inv: np.ndarray  # expected information, constrained inverse (x space, per case)
+    prepared: PreparedData
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+class CFAResult(Result):
+    """A fitted confirmatory factor model.
+
+    Attributes
+    ----------
+    model : str
+        The model syntax that was fitted.
+    estimator : {"ML", "MLR"}
+    n_obs : int
+        Number of rows used (after listwise deletion), over all groups.
+    n_groups : int
+    group_labels : tuple of str
+        Group names in the order of the ``group`` numbers in the tables (``("",)`` for one).
+    n_obs_by_group : tuple of int
+    n_dropped : int
+        Rows dropped listwise because of missing values (also announced by a warning).
+    converged : bool
+    iterations : int
+    parameters : pandas.DataFrame
+        The parameter table (see :meth:`tidy`).
+    fit_measures : pandas.Series
+        Fit measures, named in snake_case; :data:`LAVAAN_FIT_NAMES` maps them to lavaan's.
+    loadings : pandas.DataFrame
+        One row per loading: group, factor, item, estimate, se, std_all.
+    factor_correlations : pandas.DataFrame
+        Model-implied correlations between factors: group, factor1, factor2, correlation.
+    residual_variances : pandas.DataFrame
+        One row per indicator: group, item, estimate, se, std_all (the unexplained share),
+        r_squared.
+    reliability : pandas.DataFrame
+        Composite reliability (omega) and average variance extracted per factor and group.
+    problems : tuple of str
+        Messages of the warnings raised during the fit (Heywood cases, convergence).
+    """
+
+    model: str
+    estimator: str
+    n_obs: int
+    n_groups: int
+    group_labels: tuple[str, ...]
+    n_obs_by_group: tuple[int, ...]
+    n_dropped: int
+    converged: bool
+    iterations: int
+    parameters: pd.DataFrame
+    fit_measures: pd.Series
+    loadings: pd.DataFrame
+    factor_correlations: pd.DataFrame
+    residual_variances: pd.DataFrame
+    reliability: pd.DataFrame
+    problems: tuple[str, ...] = ()
+    _state: _FitState | None = field(default=None, repr=False, compare=False)
+
+    # ------------------------------------------------------------------ headline numbers
+    @property
+    def chisq(self) -> float:
+        """Likelihood-ratio chi-square against the saturated model (N F_ML)."""
+        return float(self.fit_measures["chisq"])
+
+    @property
+    def df(self) -> int:
+        """Degrees of freedom of the chi-square test."""
+        return int(self.fit_measures["df"])
+
+    @property
+    def p_value(self) -> float:
+        """p-value of the chi-square test."""
+        return float(self.fit_measures["p_value"])
+
+    @property
+    def cfi(self) -> float:
+        """Comparative fit index."""
+        return float(self.fit_measures["cfi"])
+
+    @property
+    def tli(self) -> float:
+        """Tucker-Lewis index."""
+        return float(self.fit_measures["tli"])
+
+    @property
+    def rmsea(self) -> float:
+        """Root mean square error of approximation."""
+        return float(self.fit_measures["rmsea"])
+
+    @property
+    def srmr(self) -> float:
+        """Standardized root mean square residual (lavaan's ``srmr``)."""
+        return float(self.fit_measures["srmr"])
+
+    @property
+    def aic(self) -> float:
+        """Akaike information criterion, ``-2 logL + 2 npar``."""
+        return float(self.fit_measures["aic"])
+
+    @property
+    def bic(self) -> float:
+        """Bayesian information criterion, ``-2 logL + npar log N``."""
+        return float(self.fit_measures["bic"])
+
+    # ------------------------------------------------------------------ tables
+    def tidy(self) -> pd.DataFrame:
+        """Return the parameter table, one row per parameter and group.
+
+        Columns: ``lhs, op, rhs, group, group_label, label, free, estimate, se, z, p_value,
+        ci_low, ci_high, std_lv, std_all``. Fixed parameters have ``free=False`` and missing
+        ``se``.
+        """
+        return self.parameters.copy()
+
+    def glance(self) -> pd.DataFrame:
+        """One row of fit measures (with the scaled and robust ones for MLR)."""
+        names = list(_GLANCE) + (list(_GLANCE_MLR) if self.estimator == "MLR" else [])
+        row = {"estimator": self.estimator, **{k: self.fit_measures[k] for k in names}}
+        row["converged"] = self.converged
+        return pd.DataFrame([row])
+
+    def _need_state(self) -> _FitState:
+        if self._state is None:
+            raise BurnoutkitError("This result holds no fitted model state.")
+        return self._state
+
+    def modification_indices(
+        self, *, minimum: float = 0.0, sort: bool = True, op: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Modification indices of the fixed parameters (score tests, expected information).
+
+        Parameters
+        ----------
+        minimum : float, default 0.0
+            Keep rows with ``mi`` above this value.
+        sort : bool, default True
+            Sort by ``mi``, largest first.
+        op : sequence of str, optional
+            Keep only these operators (e.g. ``["=~"]`` for cross-loadings).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``lhs, op, rhs, group, mi, epc, sepc_lv, sepc_all``, as ``lavaan::modindices``.
+
+        Examples
+        --------
+        >>> import burnoutkit as bk
+        >>> from burnoutkit.datasets import load_holzinger_swineford
+        >>> hs = load_holzinger_swineford()
+        >>> res = bk.cfa(hs, model="visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
+        ...                        "speed =~ x7 + x8 + x9")
+        >>> # lavaan::modindices(fit, sort. = TRUE)
+        >>> res.modification_indices().iloc[0][["lhs", "op", "rhs"]].tolist()
+        ['visual', '=~', 'x9']
+        """
+        st = self._need_state()
+        tab = _sem_score.modification_indices(
+            st.model, st.states, st.E_inv, _variance_map(self.parameters)
+        )
+        if self.n_groups == 1:
+            tab = tab.drop(columns="group")
+        if op is not None:
+            tab = tab[tab["op"].isin(list(op))]
+        if minimum > 0:
+            tab = tab[tab["mi"] > minimum]
+        if sort:
+            tab = tab.sort_values("mi", ascending=False, kind="stable")
+        return tab.reset_index(drop=True)
+
+    def score_tests(self) -> tuple[pd.Series, pd.DataFrame]:
+        """Score tests of the equality constraints, as ``lavaan::lavTestScore``.
+
+        Returns
+        -------
+        total : pandas.Series
+            ``x2, df, p_value`` of releasing all constraints at once.
+        univariate : pandas.DataFrame
+            One row per constraint: the parameter it releases (``lhs, op, rhs, group``), the
+            constraint in lavaan's labels, ``x2`` (df 1) and ``p_value``.
+        """
+        st = self._need_state()
+        total, uni = _sem_score.score_tests(st.model, st.states, st.E_inv)
+        return pd.Series(total), uni
+
+    def residuals(self, *, type: Literal["raw", "cor"] = "cor") -> pd.DataFrame:
+        """Residual (co)variances and means, observed minus model-implied.
+
+        Parameters
+        ----------
+        type : {"cor", "raw"}, default "cor"
+            ``"cor"``: both matrices scaled by the observed standard deviations (Bentler's
+            correlation residuals, the ones SRMR averages; ``lavResiduals(type = "cor.bentler")``);
+            ``"raw"``: unscaled.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``group, lhs, op, rhs, observed, implied, residual``, sorted by ``|residual|``.
+        """
+        st = self._need_state()
+        model = st.model
+        rows = []
+        for g, s in enumerate(st.states):
+            gd = model.groups[g]
+            sd = np.sqrt(np.diag(gd.cov)) if type == "cor" else np.ones(model.p)
+            for i in range(model.p):
+                for j in range(i + 1):
+                    o = gd.cov[i, j] / (sd[i] * sd[j])
+                    e = s.sigma[i, j] / (sd[i] * sd[j])
+                    rows.append((g + 1, model.ov_names[i], "~~", model.ov_names[j], o, e))
+                if model.meanstructure:
+                    o, e = gd.mean[i] / sd[i], s.mu[i] / sd[i]
+                    rows.append((g + 1, model.ov_names[i], "~1", "", o, e))
+        tab = pd.DataFrame(rows, columns=["group", "lhs", "op", "rhs", "observed", "implied"])
+        tab["residual"] = tab["observed"] - tab["implied"]
+        tab = tab.sort_values("residual", key=np.abs, ascending=False, kind="stable")
+        if self.n_groups == 1:
+            tab = tab.drop(columns="group")
+        return tab.reset_index(drop=True)
+
+    def implied_moments(self) -> list[dict[str, Any]]:
+        """Model-implied covariance matrix and means of every group."""
+        st = self._need_state()
+        out = []
+        for s in st.states:
+            names = st.model.ov_names
+            out.append(
+                {
+                    "cov": pd.DataFrame(s.sigma, index=names, columns=names),
+                    "mean": pd.Series(s.mu, index=names),
+                }
+            )
+        return out
+
+
+def _variance_map(params: pd.DataFrame) -> dict[tuple[int, str], float]:
+    sel = (params["op"] == "~~") & (params["lhs"] == params["rhs"])
+    return {
+        (int(g) - 1, v): float(e)
+        for g, v, e in zip(params.loc[sel, "group"], params.loc[sel, "lhs"],
+                           params.loc[sel, "estimate"], strict=True)
+    }
+
+
+# --------------------------------------------------------------------------- checks
+def _check_choice(fn: str, name: str, value: Any, choices: Sequence[Any]) -> None:
+    if value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise BurnoutkitError(
+            f"The {name!r} parameter of {fn} must be one of {options}; got {value!r}."
+        )
+
+
+def _model_text(model: str | None, bank: Any, structure: str, fn: str) -> str:
+    if model is not None:
+        if not isinstance(model, str):
+            raise BurnoutkitError(
+                f"The 'model' parameter of {fn} must be lavaan syntax (a str); got {type(model)}."
+            )
+        return model
+    if bank is None:
+        raise BurnoutkitError(
+            f"{fn} needs a model: pass model='f =~ x1 + x2 + x3' or bank=... (the bank emits "
+            "its own model)."
+        )
+    _check_choice(fn, "structure", structure, _STRUCTURES)
+    return bank.to_lavaan(structure=structure)
+
+
+def _check_scale_identified(pt: pd.DataFrame) -> None:
+    """Every factor needs a fixed loading or a fixed variance in every group."""
+    lv = pt.attrs["roles"].lv
+    lhs, op, rhs = pt["lhs"].to_numpy(), pt["op"].to_numpy(), pt["rhs"].to_numpy()
+    grp, free = pt["group"].to_numpy(), pt["free"].to_numpy()
+    ustart, eq = pt["ustart"].to_numpy(dtype=float), pt["eq"].to_numpy()
+    groups_of_eq: dict[int, set[int]] = {}
+    for e, g in zip(eq, grp, strict=True):
+        if e > 0:
+            groups_of_eq.setdefault(int(e), set()).add(int(g))
+    ok: set[tuple[int, str]] = set()
+    for i in range(len(lhs)):
+        g, f = int(grp[i]), lhs[i]
+        if op[i] == "=~":
+            if free[i] == 0 and np.nan_to_num(ustart[i]) != 0:
+                ok.add((g, f))
+            elif free[i] > 0 and len(groups_of_eq.get(int(eq[i]), ())) > 1:
+                ok.add((g, f))
+        elif op[i] == "~~" and f == rhs[i] and free[i] == 0:
+            ok.add((g, f))
+    for g in sorted(set(grp.tolist())):
+        for f in lv:
+            if (int(g), f) not in ok:
+                where = f" in group {g}" if pt.attrs["ngroups"] > 1 else ""
+                raise IdentificationError(
+                    f"The scale of factor {f!r}{where} is not identified: none of its loadings "
+                    "is fixed and its variance is free. Fix a loading (1*item), or use "
+                    "std_lv=True to fix its variance to 1."
+                )
+
+
+def _rank_check(model: SEMModel, info: np.ndarray) -> None:
+    w, v = np.linalg.eigh(info)
+    if len(w) and w[0] < 1e-10 * max(w[-1], 1e-300):
+        vec = v[:, 0]
+        top = np.argsort(-np.abs(vec))[:4]
+        names = []
+        factors = []
+        for t in top:
+            if abs(vec[t]) < 0.05:
+                continue
+            i = model.x_rows[np.flatnonzero(model.x_theta == t)[0]]
+            lhs, op, rhs = model.col_lhs[i], model.col_op[i], model.col_rhs[i]
+            names.append(f"{lhs} {op} {rhs}".strip())
+            factors += [x for x in (lhs, rhs) if x in model.lv_names]
+        fac = sorted(set(factors))
+        hint = f" (factor(s) {fac})" if fac else ""
+        raise IdentificationError(
+            f"The model is not identified{hint}: the information matrix is singular and the "
+            f"parameters {names} cannot be estimated separately. A factor needs three "
+            "indicators, or two indicators and a correlation with another factor; fix a loading "
+            "or a variance, or add equality constraints."
+        )
+
+
+# --------------------------------------------------------------------------- public API
+def cfa(
+    data: pd.DataFrame | None = None,
+    /,
+    *,
+    model: str | None = None,
+    bank: Any = None,
+    structure: str = "correlated",
+    group: str | None = None,
+    estimator: Estimator = "ML",
+    std_lv: bool = False,
+    orthogonal: bool = False,
+    meanstructure: bool | None = None,
+    group_equal: Sequence[str] = (),
+    group_partial: Sequence[str] = (),
+    missing: str = "listwise",
+    sample_cov: Any = None,
+    sample_mean: Any = None,
+    sample_nobs: Any = None,
+    confidence_level: float = 0.95,
+) -> CFAResult:
+    r"""Fit a confirmatory factor model by maximum likelihood, as ``lavaan::cfa``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, optional
+        Item responses, one row per respondent (columns named as in the model). Omit it when
+        fitting summary statistics (``sample_cov``, ``sample_nobs``).
+    model : str, optional
+        Model in lavaan syntax (see :mod:`burnoutkit.factors.syntax`). Default: the bank's
+        model, ``bank.to_lavaan(structure)``.
+    bank : ItemBank, optional
+        Item bank that emits the model when ``model`` is not given.
+    structure : {"correlated", "higher_order", "bifactor"}, default "correlated"
+        Which of the bank's models to fit.
+    group : str, optional
+        Column with the group of each row; fits a multigroup model (groups ordered by first
+        appearance, or by category order for a categorical column).
+    estimator : {"ML", "MLR"}, default "ML"
+        ``"ML"``: normal-theory standard errors (expected information) and chi-square.
+        ``"MLR"``: Huber-White standard errors (observed information) and the Yuan-Bentler
+        (Mplus variant) scaled chi-square with scaled and robust CFI, TLI and RMSEA.
+    std_lv : bool, default False
+        Identify factors by fixing their variances to 1 (default: first loading fixed to 1).
+    orthogonal : bool, default False
+        Fix the covariances among exogenous factors to 0.
+    meanstructure : bool, optional
+        Estimate intercepts; default True with several groups or ``~ 1`` in the model.
+    group_equal : sequence of str, default ()
+        Parameter classes held equal across groups (lavaan's ``group.equal``):
+        ``"loadings", "intercepts", "means", "residuals", "residual.covariances",
+        "lv.variances", "lv.covariances", "regressions"``.
+    group_partial : sequence of str, default ()
+        Parameters exempted from ``group_equal``, e.g. ``["visual =~ x2", "x3 ~ 1"]``.
+    missing : {"listwise"}, default "listwise"
+        Rows with a missing value in a model variable are dropped and counted.
+    sample_cov : pandas.DataFrame or dict of DataFrame, optional
+        Unbiased sample covariance matrix (divisor N - 1; rescaled by (N-1)/N as lavaan does),
+        one per group in a dict keyed by group name.
+    sample_mean : pandas.Series or dict of Series, optional
+        Sample means (needed with a mean structure).
+    sample_nobs : int or dict of int, optional
+        Number of observations (per group).
+    confidence_level : float, default 0.95
+        Level of the Wald confidence intervals in the parameter table.
+
+    Returns
+    -------
+    CFAResult
+
+    Raises
+    ------
+    ModelSyntaxError
+        The model text cannot be read.
+    IdentificationError
+        Negative degrees of freedom, a factor without a scale, or a singular information
+        matrix; the message names the factor and parameters.
+    DataError
+        Variables missing from the data, non-numeric or constant items, linearly dependent
+        items (non-positive-definite covariance), too few rows.
+    ConvergenceError
+        The optimizer failed; the message says what to try.
+
+    Warns
+    -----
+    ListwiseDeletionWarning
+        Rows were dropped because of missing values (the count is in ``n_dropped``).
+    HeywoodCaseWarning
+        A negative residual or factor variance, or a factor correlation beyond 1; names the
+        item or factor.
+    ConvergenceWarning
+        The optimizer stopped close to, but not at, its criterion.
+
+    Notes
+    -----
+    The fit function is lavaan's normal-theory ML discrepancy, summed over groups with weights
+    :math:`n_g/N`,
+
+    .. math:: F = \sum_g \frac{n_g}{N}\left[\log|\Sigma_g| + \mathrm{tr}(S_g\Sigma_g^{-1})
+              - \log|S_g| - p + (\bar y_g - \mu_g)'\Sigma_g^{-1}(\bar y_g - \mu_g)\right],
+
+    with :math:`S_g` the covariance matrix with divisor :math:`n_g`. The test statistic is
+    :math:`T = N F` and the standard errors come from the expected information. It is minimised
+    by Fisher scoring with analytic derivatives. Fit measures follow lavaan 0.6 exactly; see
+    ``docs/methods/cfa.md``.
+
+    References
+    ----------
+    Jöreskog, K. G. (1969). A general approach to confirmatory maximum likelihood factor
+    analysis. *Psychometrika, 34*, 183-202.
+
+    Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. *Journal of
+    Statistical Software, 48*(2), 1-36.
+
+    Yuan, K.-H., & Bentler, P. M. (2000). Three likelihood-based methods for mean and
+    covariance structure analysis with nonnormal missing data. *Sociological Methodology, 30*,
+    165-200.
+
+    Examples
+    --------
+    >>> import burnoutkit as bk
+    >>> from burnoutkit.datasets import load_holzinger_swineford
+    >>> hs = load_holzinger_swineford()
+    >>> hs_model = '''visual  =~ x1 + x2 + x3
+    ...               textual =~ x4 + x5 + x6
+    ...               speed   =~ x7 + x8 + x9'''
+    >>> res = bk.cfa(hs, model=hs_model)  # lavaan::cfa(HS.model, data = HolzingerSwineford1939)
+    >>> round(res.chisq, 3), res.df, round(res.cfi, 3), round(res.rmsea, 3)
+    (85.306, 24, 0.931, 0.092)
+    >>> res.loadings.head(2)[["factor", "item", "estimate", "std_all"]].round(3)
+       factor item  estimate  std_all
+    0  visual   x1     1.000    0.772
+    1  visual   x2     0.554    0.424
+    """
+    fn = "cfa"
+    _check_choice(fn, "estimator", estimator, ("ML", "MLR"))
+    if not (isinstance(confidence_level, float) and 0 < confidence_level < 1):
+        raise BurnoutkitError(
+            f"The 'confidence_level' parameter of {fn} must be a float in (0, 1); "
+            f"got {confidence_level!r}."
+        )
+    bad = [g for g in group_equal if g not in GROUP_EQUAL_CHOICES]
+    if bad:
+        raise BurnoutkitError(
+            f"Unknown group_equal class(es) {bad} in {fn}; choose from "
+            f"{list(GROUP_EQUAL_CHOICES)}."
+        )
+    if data is None and group is not None:
+        raise BurnoutkitError(
+            f"{fn}: 'group' names a column of the data; with summary statistics pass "
+            "sample_cov, sample_mean and sample_nobs as dicts keyed by group."
+        )
+    text = _model_text(model, bank, structure, fn)
+    statements = parse_model(text)
+    roles = variable_roles(statements)
+    has_int = any(s.op == "~1" for s in statements)
+    multi = group is not None or isinstance(sample_cov, dict)
+    ms = bool(meanstructure) if meanstructure is not None else (multi or has_int)
+    prepared = prepare_data(
+        data,
+        variables=list(roles.ov),
+        group=group,
+        missing=missing,
+        sample_cov=sample_cov,
+        sample_mean=sample_mean,
+        sample_nobs=sample_nobs,
+        need_means=ms,
+        fn=fn,
+    )
+    if estimator == "MLR" and not prepared.raw:
+        raise BurnoutkitError(
+            "estimator='MLR' needs the raw data (casewise scores); summary statistics only "
+            "support estimator='ML'."
+        )
+    pt = parameter_table(
+        statements,
+        ngroups=len(prepared.groups),
+        meanstructure=ms,
+        std_lv=std_lv,
+        orthogonal=orthogonal,
+        group_equal=group_equal,
+        group_partial=group_partial,
+    )
+    return fit_table(pt, prepared, model_text=text, estimator=estimator,
+                     confidence_level=confidence_level)
+
+
+def fit_table(
+    pt: pd.DataFrame,
+    prepared: PreparedData,
+    *,
+    model_text: str,
+    estimator: str = "ML",
+    confidence_level: float = 0.95,
+) -> CFAResult:
+    """Fit a parameter table to prepared data and assemble the result."""
+    model = SEMModel(pt, prepared.groups, prepared.variables)
+    df = _sem_fit.ndat(model) - model.ntheta
+    if df < 0:
+        raise IdentificationError(
+            f"The model has {model.ntheta} free parameters but only {_sem_fit.ndat(model)} "
+            f"sample moments (df = {df}); it is not identified. Fix parameters, add equality "
+            "constraints or add indicators."
+        )
+    _check_scale_identified(pt)
+    out = fit_model(model, start_values(model))
+    states = model.states(out.theta)
+    problems: list[str] = []
+    if states is None:  # pragma: no cover - fit_model keeps Sigma positive definite
+        raise ConvergenceError("The fit ended outside the admissible region.")
+    info_theta = model.information_theta(states)
+    _rank_check(model, info_theta)
+    if not out.converged:
+        msg = (
+            f"The ML fit did not converge after {out.iterations} iterations (largest gradient "
+            f"{out.max_gradient:.2g}). Check for items with near-zero variance or very different "
+            "scales, Heywood cases and factors with too few indicators; simplify the model or "
+            "give starting values (start(...)*item)."
+        )
+        if out.max_gradient > 1e-3:
+            raise ConvergenceError(msg)
+        warnings.warn(msg, ConvergenceWarning, stacklevel=3)
+        problems.append(msg)
+    K = model.K()
+    n = model.ntotal
+    E_inv = K @ np.linalg.inv(info_theta) @ K.T
+    fm, baseline = _fit_measures(model, states, out.fx)
+    if estimator == "MLR":
+        pieces = _sem_robust.robust_pieces(model, out.theta, states)
+        vcov_x = _sem_robust.sandwich_vcov(model, pieces)
+        fm.update(_robust_measures(model, pieces, fm, baseline))
+    else:
+        vcov_x = E_inv / n
+    params = _parameter_frame(model, out.theta, states, vcov_x, prepared, confidence_level)
+    problems += _heywood(params, model, states)
+    loadings, resid, corr = _derived_tables(params, model, states)
+    rel = _reliability(model, states, prepared)
+    return CFAResult(
+        model=model_text,
+        estimator=estimator,
+        n_obs=int(n),
+        n_groups=model.ngroups,
+        group_labels=prepared.group_labels,
+        n_obs_by_group=tuple(g.n for g in prepared.groups),
+        n_dropped=prepared.n_dropped,
+        converged=bool(out.converged),
+        iterations=int(out.iterations),
+        parameters=params,
+        fit_measures=pd.Series(fm, dtype=float),
+        loadings=loadings,
+        factor_correlations=corr,
+        residual_variances=resid,
+        reliability=rel,
+        problems=tuple(problems),
+        _state=_FitState(model=model, theta=out.theta, states=states, E_inv=E_inv,
+                         prepared=prepared),
+    )
+
+
+# --------------------------------------------------------------------------- assembly
+def _fit_measures(model: SEMModel, states, fx: float):
+    base, base_out = _sem_fit.fit_baseline(model)
+    x2_null = 2 * base.ntotal * base_out.fx
+    df_null = _sem_fit.ndat(base) - base.ntheta
+    fm = _sem_fit.fit_measures(model, states, fx, baseline_x2=x2_null, baseline_df=df_null)
+    return fm, (base, base_out)
+
+
+def _robust_measures(
+    model: SEMModel, pieces: dict, fm: dict[str, float], baseline
+) -> dict[str, float]:
+    x2, df, n, g = fm["chisq"], fm["df"], fm["n"], model.ngroups
+    nan = math.nan
+    out: dict[str, float] = {}
+    if df > 0:
+        tr = _sem_robust.trace_ugamma(model, pieces)
+        c = tr / df
+        if c < 0:
+            c = nan
+    else:
+        tr, c = nan, nan
+    base, base_out = baseline
+    bstates = base.states(base_out.theta)
+    bpieces = _sem_robust.robust_pieces(base, base_out.theta, bstates)
+    x2b, dfb = fm["baseline_chisq"], fm["baseline_df"]
+    c_null = _sem_robust.trace_ugamma(base, bpieces) / dfb
+    x2s = x2 / c if np.isfinite(c) else nan
+    x2bs = x2b / c_null
+    out["chisq_scaled"] = x2s
+    out["df_scaled"] = df
+    out["p_value_scaled"] = float(stats.chi2.sf(x2s, df)) if df > 0 and np.isfinite(x2s) else nan
+    out["scaling_factor"] = c
+    out["baseline_chisq_scaled"] = x2bs
+    out["baseline_p_value_scaled"] = float(stats.chi2.sf(x2bs, dfb))
+    out["baseline_scaling_factor"] = c_null
+    out["cfi_scaled"] = _sem_fit.cfi(x2s, df, x2bs, dfb)
+    out["tli_scaled"] = _sem_fit.tli(x2s, df, x2bs, dfb)
+    out["cfi_robust"] = _sem_fit.cfi(x2, df, x2b, dfb, c, c_null, robust=True)
+    out["tli_robust"] = _sem_fit.tli(x2, df, x2b, dfb, c, c_null, robust=True)
+    # scaled RMSEA: lavaan uses the unscaled X2 with df = trace(U Gamma)
+    out["rmsea_scaled"] = _sem_fit.rmsea(x2, tr, n, g)
+    lo, hi = _sem_fit.rmsea_ci(x2, tr, n, g)
+    out["rmsea_ci_low_scaled"], out["rmsea_ci_high_scaled"] = lo, hi
+    out["rmsea_p_close_scaled"] = _sem_fit.rmsea_pvalue(x2, tr, n, g)
+    out["rmsea_robust"] = _sem_fit.rmsea(x2, df, n, g, c_hat=c)
+    lo, hi = _sem_fit.rmsea_ci(x2s, df, n, g, c_hat=c)
+    out["rmsea_ci_low_robust"], out["rmsea_ci_high_robust"] = lo, hi
+    out["rmsea_p_close_robust"] = _sem_fit.rmsea_pvalue(x2s, df, n, g, c_hat=c)
+    return out
+
+
+def _parameter_frame(model, theta, states, vcov_x, prepared, level) -> pd.DataFrame:
+    pt = model.partable
+    est = model.row_value.copy()  # pt columns below are read once each
+    x = model.x_from_theta(theta)
+    free_rows = model.x_rows
+    est[free_rows] = x
+    est = np.where(np.isnan(est), 0.0, est)
+    se = np.full(len(pt), np.nan)
+    var = np.diag(vcov_x).copy()
+    var[var < 0] = np.nan
+    se[free_rows] = np.sqrt(var)
+    z = est / se
+    p = 2 * stats.norm.sf(np.abs(z))
+    q = stats.norm.ppf(1 - (1 - level) / 2)
+    lhs, op, rhs = pt["lhs"].to_numpy(), pt["op"].to_numpy(), pt["rhs"].to_numpy()
+    grp = pt["group"].to_numpy() - 1
+    variances = {
+        (int(g), a): float(e)
+        for a, o, b, g, e in zip(lhs, op, rhs, grp, est, strict=True)
+        if o == "~~" and a == b
+    }
+    std_lv, std_all = standardize(model, states, lhs, op, rhs, grp, est, variances)
+    labels = prepared.group_labels
+    frame = pd.DataFrame(
+        {
+            "lhs": lhs,
+            "op": op,
+            "rhs": rhs,
+            "group": pt["group"].to_numpy(),
+            "group_label": [labels[g] for g in grp],
+            "label": pt["label"].to_numpy(),
+            "free": pt["free"].to_numpy() > 0,
+            "estimate": est,
+            "se": se,
+            "z": z,
+            "p_value": p,
+            "ci_low": est - q * se,
+            "ci_high": est + q * se,
+            "std_lv": std_lv,
+            "std_all": std_all,
+        }
+    )
+    return frame
+
+
+def _heywood(params: pd.DataFrame, model: SEMModel, states) -> list[str]:
+    problems = []
+    lv = set(model.lv_names)
+    var = params[(params["op"] == "~~") & (params["lhs"] == params["rhs"])]
+    multi = model.ngroups > 1
+    for _, r in var[var["estimate"] < 0].iterrows():
+        where = f" in group {r['group_label']!r}" if multi else ""
+        if r["lhs"] in lv:
+            msg = (
+                f"Factor {r['lhs']!r} has a negative variance ({r['estimate']:.3g}){where}: a "
+                "Heywood case. The factor may be empty or redundant with another; inspect its "
+                "loadings or merge it."
+            )
+        else:
+            msg = (
+                f"Item {r['lhs']!r} has a negative residual variance ({r['estimate']:.3g})"
+                f"{where}: a Heywood case (its communality exceeds 1). Check the item for "
+                "redundancy with another item, a too small sample, or a misspecified factor."
+            )
+        warnings.warn(msg, HeywoodCaseWarning, stacklevel=4)
+        problems.append(msg)
+    for g, st in enumerate(states):
+        idx = [model._eta_idx[f] for f in model.lv_names]
+        phi = st.phi[np.ix_(idx, idx)]
+        d = np.sqrt(np.abs(np.diag(phi)))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = phi / np.outer(d, d)
+        for i in range(len(idx)):
+            for j in range(i):
+                if np.isfinite(r[i, j]) and abs(r[i, j]) > 1:
+                    where = f" in group {model.groups[g].label!r}" if multi else ""
+                    msg = (
+                        f"Factors {model.lv_names[j]!r} and {model.lv_names[i]!r} correlate "
+                        f"{r[i, j]:.3f}{where}, beyond 1: a Heywood case. The two factors are "
+                        "not distinct in these data; consider merging them."
+                    )
+                    warnings.warn(msg, HeywoodCaseWarning, stacklevel=4)
+                    problems.append(msg)
+    return problems
+
+
+def _derived_tables(params: pd.DataFrame, model: SEMModel, states):
+    lv = set(model.lv_names)
+    multi = model.ngroups > 1
+    ld = params[(params["op"] == "=~") & ~params["rhs"].isin(lv)]
+    loadings = pd.DataFrame(
+        {
+            "group": ld["group_label"],
+            "factor": ld["lhs"],
+            "item": ld["rhs"],
+            "estimate": ld["estimate"],
+            "se": ld["se"],
+            "std_all": ld["std_all"],
+        }
+    ).reset_index(drop=True)
+    items = list(dict.fromkeys(ld["rhs"]))
+    rv = params[(params["op"] == "~~") & (params["lhs"] == params["rhs"])
+                & params["lhs"].isin(items)]
+    resid = pd.DataFrame(
+        {
+            "group": rv["group_label"],
+            "item": rv["lhs"],
+            "estimate": rv["estimate"],
+            "se": rv["se"],
+            "std_all": rv["std_all"],
+            "r_squared": 1 - rv["std_all"],
+        }
+    ).reset_index(drop=True)
+    rows = []
+    for g, st in enumerate(states):
+        idx = [model._eta_idx[f] for f in model.lv_names]
+        phi = st.phi[np.ix_(idx, idx)]
+        d = np.diag(phi).copy()
+        d[d <= 0] = np.nan
+        r = phi / np.sqrt(np.outer(d, d))
+        for i in range(len(idx)):
+            for j in range(i):
+                rows.append((model.groups[g].label, model.lv_names[j], model.lv_names[i], r[i, j]))
+    corr = pd.DataFrame(rows, columns=["group", "factor1", "factor2", "correlation"])
+    if not multi:
+        loadings = loadings.drop(columns="group")
+        resid = resid.drop(columns="group")
+        corr = corr.drop(columns="group")
+    return loadings, resid, corr
+
+
+def _reliability(model: SEMModel, states, prepared: PreparedData) -> pd.DataFrame:
+    """semTools::compRelSEM and AVE (obs.var = TRUE: sample variances in the denominator)."""
+    rows = []
+    lv_idx = [model._eta_idx[f] for f in model.lv_names]
+    for g, st in enumerate(states):
+        lam = st.lam[:, lv_idx]
+        phi = st.phi[np.ix_(lv_idx, lv_idx)]
+        S = model.groups[g].cov
+        cross = (np.round(lam, 5) != 0).sum(axis=1) > 1
+        for j, f in enumerate(model.lv_names):
+            ind = np.flatnonzero(lam[:, j] != 0)
+            if len(ind) < 2:
+                continue
+            lf = lam[ind, j]
+            common = np.sum(np.outer(lf, lf)) * phi[j, j]
+            omega = common / np.sum(S[np.ix_(ind, ind)])
+            ave = (
+                np.nan if cross[ind].any()
+                else np.sum(lf**2) * phi[j, j] / np.sum(np.diag(S)[ind])
+            )
+            rows.append((model.groups[g].label, f, len(ind), omega, ave))
+    tab = pd.DataFrame(rows, columns=["group", "factor", "n_items", "omega", "ave"])
+    if model.ngroups == 1:
+        tab = tab.drop(columns="group")
+    return tab

@@ -1,0 +1,450 @@
+"""Measurement invariance across groups: nested multigroup CFAs, as lavaan's ``group.equal``.
+
+:func:`invariance` fits the configural model and the models that add equal loadings (metric),
+intercepts (scalar) and residual variances (strict), tests each against the previous one
+(chi-square difference; Satorra-Bentler 2001 for MLR), reports the change in CFI, RMSEA and SRMR
+with decisions by Chen's (2007) cut-offs, supports partial invariance (``free=``), and finds the
+items behind a failed step with score tests of the released equality constraints
+(:func:`invariance_sources`, as ``lavaan::lavTestScore``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from burnoutkit._result import Result
+from burnoutkit.errors import BurnoutkitError
+from burnoutkit.factors._sem_data import prepare_data
+from burnoutkit.factors.cfa import CFAResult, _check_choice, _model_text, fit_table
+from burnoutkit.factors.compare import compare_models
+from burnoutkit.factors.syntax import parameter_table, parse_model, variable_roles
+
+__all__ = [
+    "LEVEL_CONSTRAINTS",
+    "InvarianceCriteria",
+    "InvarianceResult",
+    "invariance",
+    "invariance_sources",
+]
+
+#: What each invariance level adds to the previous ones (lavaan ``group.equal`` classes).
+LEVEL_CONSTRAINTS: dict[str, tuple[str, ...]] = {
+    "configural": (),
+    "metric": ("loadings",),
+    "scalar": ("intercepts",),
+    "strict": ("residuals",),
+    "means": ("means",),
+    "lv_variances": ("lv.variances",),
+    "lv_covariances": ("lv.covariances",),
+}
+_KIND = {"=~": "loading", "~1": "intercept", "~~": "residual", "~": "regression"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InvarianceCriteria:
+    """Cut-offs for the change in fit between nested invariance models (Chen, 2007).
+
+    A step is flagged as non-invariant when the CFI drops by at least ``delta_cfi`` (a
+    negative number) *and* the RMSEA rises by at least ``delta_rmsea`` *or* (with
+    ``use_srmr=True``, Chen's rule) the SRMR rises by at least ``delta_srmr_loadings`` (metric
+    step) or ``delta_srmr_other`` (scalar, strict and later steps). The defaults are Chen's
+    for total N > 300 with equal group sizes; ``use_srmr=False`` keeps CFI and RMSEA only.
+    """
+
+    delta_cfi: float = -0.010
+    delta_rmsea: float = 0.015
+    delta_srmr_loadings: float = 0.030
+    delta_srmr_other: float = 0.010
+    use_srmr: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+class InvarianceResult(Result):
+    """Fits, tests and decisions of a sequence of invariance models.
+
+    Attributes
+    ----------
+    levels : tuple of str
+        The levels fitted, least constrained first.
+    models : dict of str to CFAResult
+        The fit of every level.
+    fit_table : pandas.DataFrame
+        One row per level: ``level, npar, chisq, df, p_value, cfi, tli, rmsea, rmsea_ci_low,
+        rmsea_ci_high, srmr, aic, bic`` (plus scaled and robust measures for MLR).
+    comparisons : pandas.DataFrame
+        One row per step: ``level, versus, chisq_diff, df_diff, p_value, delta_cfi,
+        delta_rmsea, delta_srmr, cfi_flag, rmsea_flag, srmr_flag, decision`` (``decision`` is
+        ``"invariant"`` or ``"not invariant"`` by the criteria). For MLR the deltas use the
+        robust CFI and RMSEA.
+    group : str
+    group_labels : tuple of str
+    estimator : str
+    free : tuple of str
+        Parameters exempted from the equality constraints (partial invariance).
+    criteria : InvarianceCriteria
+    """
+
+    levels: tuple[str, ...]
+    models: dict[str, CFAResult] = field(repr=False)
+    fit_table: pd.DataFrame
+    comparisons: pd.DataFrame
+    group: str
+    group_labels: tuple[str, ...]
+    estimator: str
+    free: tuple[str, ...]
+    criteria: InvarianceCriteria
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per level: its fit measures and the test against the previous level."""
+        return self.fit_table.merge(self.comparisons, on="level", how="left")
+
+    def glance(self) -> pd.DataFrame:
+        """One row: groups, N, estimator and the most constrained level judged invariant."""
+        supported = self.levels[0]
+        for _, row in self.comparisons.iterrows():
+            if row["decision"] != "invariant":
+                break
+            supported = row["level"]
+        first = self.models[self.levels[0]]
+        return pd.DataFrame(
+            [
+                {
+                    "n": first.n_obs,
+                    "n_groups": first.n_groups,
+                    "estimator": self.estimator,
+                    "levels": len(self.levels),
+                    "highest_invariant_level": supported,
+                }
+            ]
+        )
+
+    def sources(self, level: str | None = None, *, top: int | None = None) -> pd.DataFrame:
+        """Items behind a failed step: see :func:`invariance_sources`."""
+        return invariance_sources(self, level=level, top=top)
+
+
+def _expand_free(free: Sequence[str] | None, statements, groups_free_ok: bool = True) -> list[str]:
+    if not free:
+        return []
+    roles = variable_roles(statements)
+    specs: list[str] = []
+    items = set(roles.ov)
+    for entry in free:
+        if not isinstance(entry, str):
+            raise BurnoutkitError(f"Entries of 'free' must be str; got {entry!r}.")
+        text = entry.strip()
+        if any(op in text for op in ("=~", "~~", "~")):
+            specs.append(text)
+            continue
+        if text not in items:
+            close = difflib.get_close_matches(text, sorted(items), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise BurnoutkitError(
+                f"{text!r} in 'free' is not an item of the model.{hint} Give an item name (frees "
+                "its loadings, intercept and residual variance) or a parameter such as "
+                "'f =~ item' or 'item ~ 1'."
+            )
+        for s in statements:
+            if s.op == "=~" and s.rhs == text:
+                specs.append(f"{s.lhs} =~ {text}")
+        specs += [f"{text} ~ 1", f"{text} ~~ {text}"]
+    return specs
+
+
+def invariance(
+    data: pd.DataFrame,
+    /,
+    *,
+    model: str | None = None,
+    bank: Any = None,
+    structure: str = "correlated",
+    group: str,
+    levels: Sequence[str] = ("configural", "metric", "scalar", "strict"),
+    free: Sequence[str] | None = None,
+    estimator: str = "ML",
+    std_lv: bool = False,
+    criteria: InvarianceCriteria | None = None,
+    missing: str = "listwise",
+) -> InvarianceResult:
+    r"""Test measurement invariance across groups with nested multigroup CFAs.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Item responses with a group column.
+    model : str, optional
+        Measurement model in lavaan syntax; default the bank's (``bank.to_lavaan(structure)``).
+    bank : ItemBank, optional
+        Item bank that emits the model when ``model`` is not given.
+    structure : {"correlated", "higher_order", "bifactor"}, default "correlated"
+        Which of the bank's models to test.
+    group : str
+        The grouping column (groups ordered by first appearance, or category order).
+    levels : sequence of str, default ("configural", "metric", "scalar", "strict")
+        Levels in order, starting with ``"configural"``; each adds its constraints to the
+        previous ones: ``"metric"`` loadings, ``"scalar"`` intercepts, ``"strict"`` residual
+        variances, ``"means"`` factor means, ``"lv_variances"``, ``"lv_covariances"``.
+    free : sequence of str, optional
+        Partial invariance: items (their loadings, intercept and residual variance stay free
+        across groups) or parameters in lavaan's ``group.partial`` form (``"visual =~ x2"``,
+        ``"x3 ~ 1"``).
+    estimator : {"ML", "MLR"}, default "ML"
+        ``"MLR"`` uses robust standard errors, scaled difference tests (Satorra-Bentler 2001)
+        and the robust CFI and RMSEA for the changes in fit.
+    std_lv : bool, default False
+        Identify factors by their variances (freed in the other groups once loadings are
+        equal, as lavaan does).
+    criteria : InvarianceCriteria, optional
+        Cut-offs for the change in fit; default Chen (2007).
+    missing : {"listwise"}, default "listwise"
+        Rows with a missing value in a model variable are dropped and counted.
+
+    Returns
+    -------
+    InvarianceResult
+
+    Notes
+    -----
+    The levels are lavaan's ``cfa(..., group = , group.equal = )`` models: with equal
+    intercepts the factor means are freed in all groups but the first. The difference test of
+    level :math:`k` against :math:`k-1` is :math:`T_k - T_{k-1}` on :math:`df_k - df_{k-1}`
+    degrees of freedom (Satorra-Bentler 2001 scaled for MLR). Chen's (2007) criteria flag
+    non-invariance when :math:`\Delta CFI \le -.010` together with
+    :math:`\Delta RMSEA \ge .015` or :math:`\Delta SRMR \ge .030` (loadings; :math:`.010`
+    for intercepts and residuals).
+
+    References
+    ----------
+    Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of measurement
+    invariance. *Structural Equation Modeling, 14*(3), 464-504.
+
+    Meredith, W. (1993). Measurement invariance, factor analysis and factorial invariance.
+    *Psychometrika, 58*(4), 525-543.
+
+    Examples
+    --------
+    >>> import burnoutkit as bk
+    >>> from burnoutkit.datasets import load_holzinger_swineford
+    >>> hs = load_holzinger_swineford()
+    >>> m = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> # lavaan::cfa(m, data = hs, group = "school", group.equal = c("loadings", "intercepts"))
+    >>> res = bk.invariance(hs, model=m, group="school", levels=["configural", "metric", "scalar"])
+    >>> res.fit_table[["level", "chisq", "df"]].round(3)
+            level    chisq  df
+    0  configural  115.851  48
+    1      metric  124.044  54
+    2      scalar  164.103  60
+    >>> res.comparisons["decision"].tolist()
+    ['invariant', 'not invariant']
+    """
+    fn = "invariance"
+    _check_choice(fn, "estimator", estimator, ("ML", "MLR"))
+    levels = list(levels)
+    if not levels or levels[0] != "configural":
+        raise BurnoutkitError(
+            f"The 'levels' of {fn} must start with 'configural'; got {levels!r}."
+        )
+    for lev in levels:
+        _check_choice(fn, "levels", lev, tuple(LEVEL_CONSTRAINTS))
+    if len(set(levels)) != len(levels):
+        raise BurnoutkitError(f"The 'levels' of {fn} repeat a level: {levels!r}.")
+    if not isinstance(data, pd.DataFrame):
+        raise BurnoutkitError(f"The data of {fn} must be a pandas DataFrame; got {type(data)}.")
+    criteria = criteria or InvarianceCriteria()
+    text = _model_text(model, bank, structure, fn)
+    statements = parse_model(text)
+    roles = variable_roles(statements)
+    prepared = prepare_data(
+        data, variables=list(roles.ov), group=group, missing=missing, need_means=True, fn=fn
+    )
+    if len(prepared.groups) < 2:
+        raise BurnoutkitError(
+            f"The group column {group!r} has only {len(prepared.groups)} group(s) with data; "
+            "invariance needs at least two."
+        )
+    partial = _expand_free(free, statements)
+    models: dict[str, CFAResult] = {}
+    equal: list[str] = []
+    for lev in levels:
+        equal += list(LEVEL_CONSTRAINTS[lev])
+        pt = parameter_table(
+            statements,
+            ngroups=len(prepared.groups),
+            meanstructure=True,
+            std_lv=std_lv,
+            group_equal=equal,
+            group_partial=partial,
+        )
+        models[lev] = fit_table(pt, prepared, model_text=text, estimator=estimator)
+    fit_cols = ["npar", "chisq", "df", "p_value", "cfi", "tli", "rmsea", "rmsea_ci_low",
+                "rmsea_ci_high", "srmr", "aic", "bic"]
+    if estimator == "MLR":
+        fit_cols += ["chisq_scaled", "scaling_factor", "cfi_robust", "tli_robust",
+                     "rmsea_robust"]
+    fit_table_ = pd.DataFrame(
+        [{"level": lev, **{c: models[lev].fit_measures[c] for c in fit_cols}} for lev in levels]
+    )
+    fit_table_["npar"] = fit_table_["npar"].astype(int)
+    fit_table_["df"] = fit_table_["df"].astype(int)
+    rows = []
+    cfi_key = "cfi_robust" if estimator == "MLR" else "cfi"
+    rmsea_key = "rmsea_robust" if estimator == "MLR" else "rmsea"
+    for k in range(1, len(levels)):
+        lo, hi = models[levels[k - 1]], models[levels[k]]
+        cmp_ = compare_models(lo, hi).table.iloc[-1]
+        d_cfi = float(hi.fit_measures[cfi_key] - lo.fit_measures[cfi_key])
+        d_rmsea = float(hi.fit_measures[rmsea_key] - lo.fit_measures[rmsea_key])
+        d_srmr = float(hi.fit_measures["srmr"] - lo.fit_measures["srmr"])
+        srmr_cut = (
+            criteria.delta_srmr_loadings if levels[k] == "metric" else criteria.delta_srmr_other
+        )
+        cfi_flag = d_cfi <= criteria.delta_cfi
+        rmsea_flag = d_rmsea >= criteria.delta_rmsea
+        srmr_flag = d_srmr >= srmr_cut
+        bad = cfi_flag and (rmsea_flag or (criteria.use_srmr and srmr_flag))
+        rows.append(
+            {
+                "level": levels[k],
+                "versus": levels[k - 1],
+                "chisq_diff": float(cmp_["chisq_diff"]),
+                "df_diff": int(cmp_["df_diff"]),
+                "p_value_diff": float(cmp_["p_value"]),
+                "delta_cfi": d_cfi,
+                "delta_rmsea": d_rmsea,
+                "delta_srmr": d_srmr,
+                "cfi_flag": bool(cfi_flag),
+                "rmsea_flag": bool(rmsea_flag),
+                "srmr_flag": bool(srmr_flag),
+                "decision": "not invariant" if bad else "invariant",
+            }
+        )
+    comparisons = pd.DataFrame(
+        rows,
+        columns=["level", "versus", "chisq_diff", "df_diff", "p_value_diff", "delta_cfi",
+                 "delta_rmsea", "delta_srmr", "cfi_flag", "rmsea_flag", "srmr_flag", "decision"],
+    )
+    return InvarianceResult(
+        levels=tuple(levels),
+        models=models,
+        fit_table=fit_table_,
+        comparisons=comparisons,
+        group=group,
+        group_labels=prepared.group_labels,
+        estimator=estimator,
+        free=tuple(partial),
+        criteria=criteria,
+    )
+
+
+def invariance_sources(
+    result: InvarianceResult, /, *, level: str | None = None, top: int | None = None
+) -> pd.DataFrame:
+    """Which items break invariance: univariate score tests of each equality constraint.
+
+    Each equality constraint of a level (one per item parameter and non-reference group) is
+    released alone; the score test says how much the chi-square would drop (df 1), as
+    ``lavaan::lavTestScore(fit)$uni``.
+
+    Parameters
+    ----------
+    result : InvarianceResult
+        Output of :func:`invariance`.
+    level : str, optional
+        The level whose constraints are tested; default the first level judged not invariant
+        (or the last level when all are invariant).
+    top : int, optional
+        Keep the ``top`` largest tests.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``item, factor, parameter ("loading", "intercept", "residual", ...), group, x2, df,
+        p_value, p_holm`` sorted by ``x2``; ``p_holm`` is Holm-adjusted over the constraints
+        of the level, and ``constraint`` names the constraint in lavaan's labels.
+
+    References
+    ----------
+    Sörbom, D. (1989). Model modification. *Psychometrika, 54*(3), 371-384.
+
+    Examples
+    --------
+    >>> import burnoutkit as bk
+    >>> from burnoutkit.datasets import load_holzinger_swineford
+    >>> hs = load_holzinger_swineford()
+    >>> m = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> res = bk.invariance(hs, model=m, group="school", levels=["configural", "metric", "scalar"])
+    >>> # lavaan::lavTestScore(fit_scalar)$uni
+    >>> bk.invariance_sources(res, level="scalar").head(2)[["item", "parameter", "x2"]].round(2)
+      item  parameter     x2
+    0   x3  intercept  19.19
+    1   x7  intercept  15.02
+    """
+    if not isinstance(result, InvarianceResult):
+        raise BurnoutkitError(
+            f"invariance_sources takes an InvarianceResult (from bk.invariance); got "
+            f"{type(result).__name__}."
+        )
+    if level is None:
+        bad = result.comparisons[result.comparisons["decision"] != "invariant"]
+        level = str(bad["level"].iloc[0]) if len(bad) else result.levels[-1]
+    if level not in result.models:
+        raise BurnoutkitError(
+            f"Level {level!r} was not fitted; the levels are {list(result.levels)}."
+        )
+    if level == "configural":
+        raise BurnoutkitError(
+            "The configural model has no equality constraints to release; choose a later level."
+        )
+    fit = result.models[level]
+    _, uni = fit.score_tests()
+    labels = fit.group_labels
+    out = pd.DataFrame(
+        {
+            "item": [r if o == "=~" else lh for lh, o, r in zip(uni["lhs"], uni["op"],
+                                                                 uni["rhs"], strict=True)],
+            "factor": [lh if o == "=~" else "" for lh, o in zip(uni["lhs"], uni["op"],
+                                                                strict=True)],
+            "parameter": [_kind(lh, o, r, fit) for lh, o, r in zip(uni["lhs"], uni["op"],
+                                                                     uni["rhs"], strict=True)],
+            "group": [labels[g - 1] for g in uni["group"]],
+            "x2": uni["x2"],
+            "df": uni["df"],
+            "p_value": uni["p_value"],
+            "constraint": uni["constraint"],
+        }
+    )
+    out["p_holm"] = _holm(out["p_value"].to_numpy())
+    out = out.sort_values("x2", ascending=False, kind="stable").reset_index(drop=True)
+    if top is not None:
+        out = out.head(top)
+    return out
+
+
+def _kind(lhs: str, op: str, rhs: str, fit: CFAResult) -> str:
+    lv = set(fit.loadings["factor"]) if len(fit.loadings) else set()
+    if op == "~1":
+        return "mean" if lhs in lv else "intercept"
+    if op == "~~":
+        if lhs in lv:
+            return "factor variance" if lhs == rhs else "factor covariance"
+        return "residual" if lhs == rhs else "residual covariance"
+    return _KIND.get(op, op)
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    m = len(p)
+    order = np.argsort(p)
+    adj = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(order):
+        val = min(1.0, (m - rank) * p[i]) if np.isfinite(p[i]) else math.nan
+        running = max(running, val) if np.isfinite(val) else running
+        adj[i] = running if np.isfinite(val) else math.nan
+    return adj
