@@ -25,21 +25,39 @@ from scipy import linalg, optimize
 
 from burnoutkit.errors import BurnoutkitError, ConvergenceError
 
-__all__ = ["GroupData", "SEMModel", "fit_model"]
+__all__ = ["GroupData", "Pattern", "SEMModel", "fit_model"]
 
 LAMBDA, THETA, PSI, BETA, NU, ALPHA = range(6)
 _MAT_NAMES = ("lambda", "theta", "psi", "beta", "nu", "alpha")
 
 
 @dataclass(frozen=True, slots=True)
+class Pattern:
+    """The rows of one group that share a missing-data pattern."""
+
+    obs: np.ndarray  # indices of the observed variables (model variable order)
+    n: int
+    mean: np.ndarray  # means of the observed variables
+    cov: np.ndarray  # their covariance matrix, divisor n
+    data: np.ndarray  # the rows (n x observed variables)
+
+
+@dataclass(frozen=True, slots=True)
 class GroupData:
-    """Sample statistics of one group (covariance with divisor n) and, optionally, raw rows."""
+    """Sample statistics of one group (covariance with divisor n) and, optionally, raw rows.
+
+    With incomplete data (FIML) ``patterns`` holds the rows by missing-data pattern, ``cov`` and
+    ``mean`` are the EM estimates of the unrestricted (h1) model and ``h1_m2ll`` is its
+    ``-2 log L`` without the ``log(2 pi)`` terms.
+    """
 
     n: int
     cov: np.ndarray
     mean: np.ndarray
     data: np.ndarray | None = None  # complete rows (n x p), model variable order
     label: str = ""
+    patterns: tuple[Pattern, ...] | None = None
+    h1_m2ll: float = np.nan
 
 
 @dataclass(slots=True)
@@ -73,6 +91,7 @@ class GroupState:
     chol: np.ndarray | None = None
     sigma_inv: np.ndarray | None = None
     logdet: float = np.nan
+    pattern_cache: list | None = None
 
     def finish(self) -> bool:
         """Compute the implied moments; return False when Sigma is not positive definite."""
@@ -207,6 +226,7 @@ class SEMModel:
         nobs = np.array([g.n for g in groups], dtype=float)
         self.ntotal = float(nobs.sum())
         self.weights = nobs / self.ntotal
+        self.fiml = any(gd.patterns is not None for gd in groups)
 
     # ------------------------------------------------------------------ compile
     def _slot(self, lhs, op, rhs, ov_idx, eta_idx, dummy, lv):
@@ -389,11 +409,50 @@ class SEMModel:
     def group_objective(self, st: GroupState, g: int) -> float:
         """F_ML of one group: log|Sigma| + tr(S Sigma^-1) - log|S| - p + d' Sigma^-1 d."""
         gd = self.groups[g]
+        if gd.patterns is not None:
+            return self.group_m2ll(st, g) / gd.n - gd.h1_m2ll / gd.n
         d = gd.mean - st.mu
         val = st.logdet + float(np.sum(gd.cov * st.sigma_inv)) - self._logdet_s(g) - self.p
         if self.meanstructure:
             val += float(d @ st.sigma_inv @ d)
         return val
+
+    def pattern_moments(self, st: GroupState, g: int) -> list[tuple]:
+        """Pieces of the casewise likelihood of group g, one tuple per missing-data pattern.
+
+        ``(w, Si, C, d, logdet, k)``: the share ``n_p / n_g`` of the pattern, the inverse of the
+        model-implied covariance matrix of its observed variables, their second moments about
+        the model-implied means ``C = S_p + d d'`` and the mean residual ``d = m_p - mu_p``
+        (all embedded in p x p, or p, arrays with zeros for the missing variables),
+        ``log|Sigma_p|`` and the number of observed variables.
+        """
+        if st.pattern_cache is not None:
+            return st.pattern_cache
+        gd = self.groups[g]
+        p = self.p
+        out = []
+        for pat in gd.patterns:
+            o = pat.obs
+            c = linalg.cholesky(st.sigma[np.ix_(o, o)], lower=True, check_finite=False)
+            si = linalg.cho_solve((c, True), np.eye(len(o)), check_finite=False)
+            d_o = pat.mean - st.mu[o]
+            Si = np.zeros((p, p))
+            Si[np.ix_(o, o)] = si
+            C = np.zeros((p, p))
+            C[np.ix_(o, o)] = pat.cov + np.outer(d_o, d_o)
+            d = np.zeros(p)
+            d[o] = d_o
+            ld = 2.0 * float(np.sum(np.log(np.diag(c))))
+            out.append((pat.n / gd.n, Si, C, d, ld, len(o)))
+        st.pattern_cache = out
+        return out
+
+    def group_m2ll(self, st: GroupState, g: int) -> float:
+        """-2 log L of group g (casewise, incomplete data) without the log(2 pi) terms."""
+        n = self.groups[g].n
+        return n * sum(
+            w * (ld + float(np.sum(Si * C))) for w, Si, C, _, ld, _ in self.pattern_moments(st, g)
+        )
 
     def _logdet_s(self, g: int) -> float:
         if not hasattr(self, "_ldS"):
@@ -415,6 +474,15 @@ class SEMModel:
         gd = self.groups[g]
         slots = self.group_slots[g] if slots is None else slots
         U, V, M = self.derivative_vectors(st, slots)
+        if gd.patterns is not None:
+            # dF/dSigma and dF/dmu summed over the patterns, chained through U, V, M
+            G = np.zeros((self.p, self.p))
+            h = np.zeros(self.p)
+            for w, Si, C, d, _, _ in self.pattern_moments(st, g):
+                SiC = Si @ C
+                G += w * (Si - SiC @ Si)
+                h -= 2.0 * w * (Si @ d)
+            return 2.0 * np.einsum("ik,ik->k", U, G @ V) + M.T @ h
         Si = st.sigma_inv
         C = gd.cov
         if self.meanstructure:
@@ -471,6 +539,12 @@ class SEMModel:
     def group_information(self, st: GroupState, g: int) -> np.ndarray:
         """Return the expected information of one group for its free slots (x order), unweighted."""
         U, V, M = self.derivative_vectors(st, self.group_slots[g])
+        if self.groups[g].patterns is not None:
+            # expected information of the casewise likelihood: sum over the patterns
+            return sum(
+                w * self.info_block(Si, U, V, M, meanstructure=True)
+                for w, Si, _, _, _, _ in self.pattern_moments(st, g)
+            )
         return self.info_block(st.sigma_inv, U, V, M, meanstructure=self.meanstructure)
 
     def information_x(self, sts: list[GroupState]) -> np.ndarray:
@@ -511,11 +585,24 @@ class SEMModel:
         gd = self.groups[g]
         sl = self.group_slots[g]
         U, V, M = self.derivative_vectors(st, sl)
+        if gd.patterns is not None:
+            # casewise likelihood: the same terms with the pattern's embedded moments
+            H = sum(
+                w * self._hessian_terms(st, sl, U, V, M, Si, C, d, True)
+                for w, Si, C, d, _, _ in self.pattern_moments(st, g)
+            )
+            return 0.5 * (H + H.T)
         Si = st.sigma_inv
         C = gd.cov
         d = gd.mean - st.mu if self.meanstructure else np.zeros(self.p)
         if self.meanstructure:
             C = C + np.outer(d, d)
+        H = self._hessian_terms(st, sl, U, V, M, Si, C, d, self.meanstructure)
+        return 0.5 * (H + H.T)
+
+    @staticmethod
+    def _hessian_terms(st, sl, U, V, M, Si, C, d, meanstructure) -> np.ndarray:
+        """Unsymmetrized Hessian of ``log|Sigma| + tr(Si C)`` for given Si, C and d."""
         P = Si @ C @ Si
         G = Si - P
 
@@ -526,7 +613,7 @@ class SEMModel:
             ) + (U.T @ AV) * (V.T @ BU)
 
         H = -T(Si, Si) + T(Si, P) + T(P, Si)
-        if self.meanstructure:
+        if meanstructure:
             a = Si @ d
             SM = Si @ M
             W = (U.T @ a)[:, None] * (V.T @ SM) + (V.T @ a)[:, None] * (U.T @ SM)
@@ -549,12 +636,12 @@ class SEMModel:
                 H[np.ix_(lam, psi)] += block
                 H[np.ix_(psi, lam)] += block.T
             alp = np.flatnonzero(mat == ALPHA)
-            if len(alp) and self.meanstructure:
+            if len(alp) and meanstructure:
                 a = Si @ d
                 block = -2 * (f[:, None] == r[alp][None, :]) * a[i][:, None]
                 H[np.ix_(lam, alp)] += block
                 H[np.ix_(alp, lam)] += block.T
-        return 0.5 * (H + H.T)
+        return H
 
     def hessian_theta(self, sts: list[GroupState]) -> np.ndarray:
         """Hessian of fx in theta space (K' H K)."""

@@ -148,9 +148,17 @@ def loglik(model: SEMModel, states: list[GroupState]) -> tuple[float, float]:
     """Log-likelihood of the model and of the unrestricted (h1) model, summed over groups.
 
     With fixed covariates the (saturated) marginal likelihood of the covariates is removed, as
-    lavaan does, so the value is the likelihood conditional on them.
+    lavaan does, so the value is the likelihood conditional on them. With incomplete data (FIML)
+    both are casewise: summed over the missing-data patterns, the h1 model at its EM estimates.
     """
     ll = ll1 = 0.0
+    if model.fiml:
+        for g, st in enumerate(states):
+            gd = model.groups[g]
+            c2pi = sum(pat.n * len(pat.obs) for pat in gd.patterns) * math.log(2 * math.pi)
+            ll += -0.5 * (c2pi + model.group_m2ll(st, g))
+            ll1 += -0.5 * (c2pi + gd.h1_m2ll)
+        return ll, ll1
     p = model.p
     c = p * math.log(2 * math.pi)
     x_idx = [model.ov_names.index(v) for v in model.roles.ov_x]
@@ -177,7 +185,10 @@ def _rescale(x: np.ndarray, scale: np.ndarray) -> np.ndarray:
 
 
 def srmr(model: SEMModel, states: list[GroupState]) -> tuple[float, float]:
-    """Return lavaan's ``srmr`` (= ``srmr_bentler``) and ``srmr_bentler_nomean``."""
+    """Return lavaan's ``srmr`` (= ``srmr_bentler``) and ``srmr_bentler_nomean``.
+
+    With incomplete data (FIML) the "sample" moments are the EM estimates of the h1 model.
+    """
     tot = nomean = 0.0
     p = model.p
     il = np.tril_indices(p)

@@ -124,7 +124,11 @@ class CFAResult(Result):
         Group names in the order of the ``group`` numbers in the tables (``("",)`` for one).
     n_obs_by_group : tuple of int
     n_dropped : int
-        Rows dropped listwise because of missing values (also announced by a warning).
+        Rows dropped because of missing values (also announced by a warning): listwise, every
+        row with a missing value; with ``missing="fiml"``, only rows with every model
+        variable missing.
+    missing : {"listwise", "fiml"}
+        How missing values were handled.
     converged : bool
     iterations : int
     parameters : pandas.DataFrame
@@ -151,6 +155,7 @@ class CFAResult(Result):
     group_labels: tuple[str, ...]
     n_obs_by_group: tuple[int, ...]
     n_dropped: int
+    missing: str = "listwise"
     converged: bool
     iterations: int
     parameters: pd.DataFrame
@@ -230,6 +235,13 @@ class CFAResult(Result):
             raise BurnoutkitError("This result holds no fitted model state.")
         return self._state
 
+    def _need_complete(self, what: str) -> None:
+        if self.missing == "fiml":
+            raise BurnoutkitError(
+                f"{what} are not available yet for a fit with missing='fiml'; refit with "
+                "missing='listwise' to compute them."
+            )
+
     def modification_indices(
         self, *, minimum: float = 0.0, sort: bool = True, op: Sequence[str] | None = None
     ) -> pd.DataFrame:
@@ -261,6 +273,7 @@ class CFAResult(Result):
         ['visual', '=~', 'x9']
         """
         st = self._need_state()
+        self._need_complete("Modification indices")
         tab = _sem_score.modification_indices(
             st.model, st.states, st.E_inv, _variance_map(self.parameters)
         )
@@ -286,6 +299,7 @@ class CFAResult(Result):
             constraint in lavaan's labels, ``x2`` (df 1) and ``p_value``.
         """
         st = self._need_state()
+        self._need_complete("Score tests")
         total, uni = _sem_score.score_tests(st.model, st.states, st.E_inv)
         return pd.Series(total), uni
 
@@ -297,7 +311,8 @@ class CFAResult(Result):
         type : {"cor", "raw"}, default "cor"
             ``"cor"``: both matrices scaled by the observed standard deviations (Bentler's
             correlation residuals, the ones SRMR averages; ``lavResiduals(type = "cor.bentler")``);
-            ``"raw"``: unscaled.
+            ``"raw"``: unscaled. With ``missing="fiml"`` the observed moments are the EM
+            estimates of the unrestricted model, as in lavaan.
 
         Returns
         -------
@@ -429,6 +444,33 @@ def _rank_check(model: SEMModel, info: np.ndarray) -> None:
         )
 
 
+def _check_fiml(fn: str, *, data: Any, estimator: str, meanstructure: Any, roles: Any) -> None:
+    """Reject what ``missing="fiml"`` does not (yet) combine with."""
+    if data is None:
+        raise BurnoutkitError(
+            f"{fn}: missing='fiml' needs the raw data (the incomplete rows); summary statistics "
+            "are complete by construction, use missing='listwise'."
+        )
+    if estimator == "MLR":
+        raise BurnoutkitError(
+            f"{fn}: estimator='MLR' with missing='fiml' (robust standard errors and the "
+            "Yuan-Bentler test for incomplete data) is not supported yet. Use estimator='ML' "
+            "with missing='fiml' (normal-theory FIML), or estimator='MLR' with "
+            "missing='listwise'."
+        )
+    if meanstructure is False:
+        raise BurnoutkitError(
+            f"{fn}: missing='fiml' estimates the means with the covariances; "
+            "meanstructure=False cannot be combined with it."
+        )
+    if roles.ov_x:
+        raise BurnoutkitError(
+            f"{fn}: missing='fiml' with observed covariates as predictors "
+            f"({list(roles.ov_x)}) is not supported; make them indicators of a factor or use "
+            "missing='listwise'."
+        )
+
+
 # --------------------------------------------------------------------------- public API
 def cfa(
     data: pd.DataFrame | None = None,
@@ -483,8 +525,13 @@ def cfa(
         "lv.variances", "lv.covariances", "regressions"``.
     group_partial : sequence of str, default ()
         Parameters exempted from ``group_equal``, e.g. ``["visual =~ x2", "x3 ~ 1"]``.
-    missing : {"listwise"}, default "listwise"
-        Rows with a missing value in a model variable are dropped and counted.
+    missing : {"listwise", "fiml"}, default "listwise"
+        ``"listwise"``: rows with a missing value in a model variable are dropped and counted.
+        ``"fiml"``: full-information (casewise) maximum likelihood, lavaan's
+        ``missing = "ml"``: every row contributes the likelihood of its observed values; only
+        rows with every model variable missing are dropped (counted and announced). Implies a
+        mean structure; needs raw data and ``estimator="ML"`` (MLR with FIML is not supported
+        yet); standard errors from the observed information, as lavaan's default.
     sample_cov : pandas.DataFrame or dict of DataFrame, optional
         Unbiased sample covariance matrix (divisor N - 1; rescaled by (N-1)/N as lavaan does),
         one per group in a dict keyed by group name.
@@ -515,7 +562,8 @@ def cfa(
     Warns
     -----
     ListwiseDeletionWarning
-        Rows were dropped because of missing values (the count is in ``n_dropped``).
+        Rows were dropped because of missing values (the count is in ``n_dropped``); with
+        ``missing="fiml"`` only rows with every model variable missing.
     HeywoodCaseWarning
         A negative residual or factor variance, or a factor correlation beyond 1; names the
         item or factor.
@@ -535,6 +583,19 @@ def cfa(
     by Fisher scoring with analytic derivatives. Fit measures follow lavaan 0.6 exactly; see
     ``docs/methods/cfa.md``.
 
+    With ``missing="fiml"`` the rows of group :math:`g` are grouped by missing-data pattern
+    :math:`p` (:math:`n_p` rows observing the variables :math:`o_p`, with mean :math:`m_p` and
+    covariance :math:`S_p`, divisor :math:`n_p`) and
+
+    .. math:: -2\log L_g = \sum_p n_p\left[k_p\log 2\pi + \log|\Sigma_p|
+              + \mathrm{tr}(\Sigma_p^{-1}S_p) + (m_p - \mu_p)'\Sigma_p^{-1}(m_p - \mu_p)\right],
+
+    with :math:`\Sigma_p, \mu_p` the model-implied moments of :math:`o_p` (:math:`k_p`
+    variables). The test statistic is :math:`-2(\log L - \log L_1)` against the unrestricted
+    model fitted by EM; the baseline is the independence model fitted by FIML; SRMR compares
+    with the EM moments. Standard errors come from the observed information (the analytic
+    Hessian of :math:`-\log L`), as lavaan's default for ``missing = "ml"``.
+
     References
     ----------
     Jöreskog, K. G. (1969). A general approach to confirmatory maximum likelihood factor
@@ -546,6 +607,12 @@ def cfa(
     Yuan, K.-H., & Bentler, P. M. (2000). Three likelihood-based methods for mean and
     covariance structure analysis with nonnormal missing data. *Sociological Methodology, 30*,
     165-200.
+
+    Arbuckle, J. L. (1996). Full information estimation in the presence of incomplete data. In
+    G. A. Marcoulides & R. E. Schumacker (Eds.), *Advanced structural equation modeling*
+    (pp. 243-277). Erlbaum.
+
+    Enders, C. K. (2010). *Applied missing data analysis*. Guilford Press.
 
     Examples
     --------
@@ -562,9 +629,20 @@ def cfa(
        factor item  estimate  std_all
     0  visual   x1     1.000    0.772
     1  visual   x2     0.554    0.424
+
+    Incomplete data by FIML (every row kept):
+
+    >>> import numpy as np
+    >>> holes = hs.copy()
+    >>> holes.loc[holes.index % 10 == 0, "x1"] = np.nan
+    >>> holes.loc[holes.index % 7 == 3, "x5"] = np.nan
+    >>> fiml = bk.cfa(holes, model=hs_model, missing="fiml")  # lavaan: missing = "ml"
+    >>> round(fiml.chisq, 3), fiml.n_obs, round(fiml.cfi, 3), round(fiml.rmsea, 3)
+    (84.973, 301, 0.926, 0.092)
     """
     fn = "cfa"
     _check_choice(fn, "estimator", estimator, ("ML", "MLR"))
+    _check_choice(fn, "missing", missing, ("listwise", "fiml"))
     if not (isinstance(confidence_level, float) and 0 < confidence_level < 1):
         raise BurnoutkitError(
             f"The 'confidence_level' parameter of {fn} must be a float in (0, 1); "
@@ -587,6 +665,9 @@ def cfa(
     has_int = any(s.op == "~1" for s in statements)
     multi = group is not None or isinstance(sample_cov, dict)
     ms = bool(meanstructure) if meanstructure is not None else (multi or has_int)
+    if missing == "fiml":
+        _check_fiml(fn, data=data, estimator=estimator, meanstructure=meanstructure, roles=roles)
+        ms = True
     prepared = prepare_data(
         data,
         variables=list(roles.ov),
@@ -656,7 +737,12 @@ def fit_table(
     n = model.ntotal
     E_inv = K @ np.linalg.inv(info_theta) @ K.T
     fm, baseline = _fit_measures(model, states, out.fx)
-    if estimator == "MLR":
+    if model.fiml:
+        # lavaan's default for missing = "ml": observed information (Hessian of the casewise fx)
+        x = model.x_from_theta(out.theta)
+        H = _sem_robust.hessian_x(model, x) if model.has_beta else model.hessian_x(states)
+        vcov_x = _sem_robust.constrained_inverse(model, H) / n
+    elif estimator == "MLR":
         pieces = _sem_robust.robust_pieces(model, out.theta, states)
         vcov_x = _sem_robust.sandwich_vcov(model, pieces)
         fm.update(_robust_measures(model, pieces, fm, baseline))
@@ -674,6 +760,7 @@ def fit_table(
         group_labels=prepared.group_labels,
         n_obs_by_group=tuple(g.n for g in prepared.groups),
         n_dropped=prepared.n_dropped,
+        missing=prepared.missing,
         converged=bool(out.converged),
         iterations=int(out.iterations),
         parameters=params,

@@ -22,7 +22,13 @@ import pandas as pd
 from burnoutkit._result import Result
 from burnoutkit.errors import BurnoutkitError
 from burnoutkit.factors._sem_data import prepare_data
-from burnoutkit.factors.cfa import CFAResult, _check_choice, _model_text, fit_table
+from burnoutkit.factors.cfa import (
+    CFAResult,
+    _check_choice,
+    _check_fiml,
+    _model_text,
+    fit_table,
+)
 from burnoutkit.factors.compare import compare_models
 from burnoutkit.factors.syntax import parameter_table, parse_model, variable_roles
 
@@ -203,8 +209,11 @@ def invariance(
         equal, as lavaan does).
     criteria : InvarianceCriteria, optional
         Cut-offs for the change in fit; default Chen (2007).
-    missing : {"listwise"}, default "listwise"
-        Rows with a missing value in a model variable are dropped and counted.
+    missing : {"listwise", "fiml"}, default "listwise"
+        ``"listwise"``: rows with a missing value in a model variable are dropped and counted.
+        ``"fiml"``: full-information ML (lavaan's ``missing = "ml"``) in every model; only rows
+        with every model variable missing are dropped. Needs ``estimator="ML"``;
+        :func:`invariance_sources` (score tests) is not available with it yet.
 
     Returns
     -------
@@ -246,6 +255,7 @@ def invariance(
     """
     fn = "invariance"
     _check_choice(fn, "estimator", estimator, ("ML", "MLR"))
+    _check_choice(fn, "missing", missing, ("listwise", "fiml"))
     levels = list(levels)
     if not levels or levels[0] != "configural":
         raise BurnoutkitError(
@@ -261,6 +271,8 @@ def invariance(
     text = _model_text(model, bank, structure, fn)
     statements = parse_model(text)
     roles = variable_roles(statements)
+    if missing == "fiml":
+        _check_fiml(fn, data=data, estimator=estimator, meanstructure=True, roles=roles)
     prepared = prepare_data(
         data, variables=list(roles.ov), group=group, missing=missing, need_means=True, fn=fn
     )
