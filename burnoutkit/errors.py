@@ -21,7 +21,10 @@ __all__ = [
     "DataError",
     "DatasetError",
     "HeywoodCaseWarning",
+    "IdentificationError",
+    "ListwiseDeletionWarning",
     "LowReliabilityWarning",
+    "ModelSyntaxError",
     "NonPositiveDefiniteWarning",
     "ProratingWarning",
     "ResponseError",
@@ -54,6 +57,14 @@ class ConvergenceError(BurnoutkitError):
     """An iterative estimator did not converge."""
 
 
+class ModelSyntaxError(BurnoutkitError):
+    """A model text is not valid in the lavaan syntax subset burnoutkit supports."""
+
+
+class IdentificationError(BurnoutkitError):
+    """A model cannot be estimated as specified (negative df, a factor without a scale, ...)."""
+
+
 class BurnoutkitWarning(UserWarning):
     """Base class of every warning burnoutkit emits."""
 
@@ -80,6 +91,10 @@ class NonPositiveDefiniteWarning(BurnoutkitWarning):
 
 class LowReliabilityWarning(BurnoutkitWarning):
     """A reliability coefficient is below the threshold for its intended use."""
+
+
+class ListwiseDeletionWarning(BurnoutkitWarning):
+    """Rows with missing values in model variables were dropped before fitting."""
 
 
 class SmallProfileWarning(BurnoutkitWarning):

@@ -1,7 +1,9 @@
 """From a DataFrame (or summary statistics) to the per-group sample statistics the CFA engine fits.
 
 The rules are explicit: rows with a missing value in a model variable are dropped listwise and
-counted (a :class:`ListwiseDeletionWarning` says how many and why); groups are ordered as they
+counted (a :class:`ListwiseDeletionWarning` says how many and why), or, with ``missing="fiml"``,
+kept and grouped by missing-data pattern (only rows with every model variable missing are dropped,
+counted and announced); groups are ordered as they
 first appear in the data (as lavaan does) unless the group column is categorical; a covariance
 matrix that is not positive definite stops the fit with the names of the items involved.
 """
@@ -17,14 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from burnoutkit.errors import BurnoutkitError, BurnoutkitWarning, DataError
-from burnoutkit.factors._sem_engine import GroupData
+from burnoutkit.errors import BurnoutkitError, DataError, ListwiseDeletionWarning
+from burnoutkit.factors._sem_engine import GroupData, Pattern
 
 __all__ = ["ListwiseDeletionWarning", "PreparedData", "prepare_data"]
-
-
-class ListwiseDeletionWarning(BurnoutkitWarning):
-    """Rows with missing values in model variables were dropped before fitting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +35,7 @@ class PreparedData:
     n_dropped: int
     dropped_by_group: dict[str, int]
     raw: bool
+    missing: str = "listwise"
 
 
 def _suggest(name: str, choices: Sequence[str]) -> str:
@@ -116,10 +115,11 @@ def prepare_data(
         raise DataError(
             f"The group column {group!r} is not in the data." + _suggest(group, list(data.columns))
         )
-    if missing not in ("listwise",):
+    if missing not in ("listwise", "fiml"):
         raise BurnoutkitError(
-            f"The 'missing' parameter of {fn} must be 'listwise'; got {missing!r}."
+            f"The 'missing' parameter of {fn} must be 'listwise' or 'fiml'; got {missing!r}."
         )
+    fiml = missing == "fiml"
     frame = data[variables + ([group] if group is not None else [])]
     dropped_by_group: dict[str, int] = {}
     reasons = []
@@ -129,12 +129,20 @@ def prepare_data(
         if no_group.any():
             reasons.append(f"{int(no_group.sum())} with a missing group ({group!r})")
         keep &= ~no_group
-    incomplete = frame[variables].isna().any(axis=1).to_numpy() & keep
-    if incomplete.any():
-        worst = frame.loc[incomplete, variables].isna().sum().sort_values(ascending=False)
-        worst = worst[worst > 0].head(3)
-        detail = ", ".join(f"{k}: {v}" for k, v in worst.items())
-        reasons.append(f"{int(incomplete.sum())} with missing responses (most in {detail})")
+    if fiml:
+        incomplete = frame[variables].isna().all(axis=1).to_numpy() & keep
+        if incomplete.any():
+            reasons.append(
+                f"{int(incomplete.sum())} with every model variable missing (rows "
+                f"{list(frame.index[incomplete][:5])}{' ...' if incomplete.sum() > 5 else ''})"
+            )
+    else:
+        incomplete = frame[variables].isna().any(axis=1).to_numpy() & keep
+        if incomplete.any():
+            worst = frame.loc[incomplete, variables].isna().sum().sort_values(ascending=False)
+            worst = worst[worst > 0].head(3)
+            detail = ", ".join(f"{k}: {v}" for k, v in worst.items())
+            reasons.append(f"{int(incomplete.sum())} with missing responses (most in {detail})")
     keep &= ~incomplete
     n_dropped = int((~keep).sum())
     labels: list[Any] = _group_order(frame[group]) if group is not None else [""]
@@ -150,20 +158,32 @@ def prepare_data(
         where = f" in group {lab!r}" if group is not None else ""
         if n < 2:
             raise DataError(
-                f"Only {n} complete row(s){where}; a CFA needs many more. Check the group column "
-                "and the missing values."
+                f"Only {n} {'non-empty' if fiml else 'complete'} row(s){where}; a CFA needs many "
+                "more. Check the group column and the missing values."
             )
+        if fiml:
+            groups.append(_fiml_group(X, variables, str(lab), where))
+            continue
         mean = X.mean(axis=0)
         Xc = X - mean
         cov = Xc.T @ Xc / n
         _check_pd(cov, variables, where)
         groups.append(GroupData(n=n, cov=cov, mean=mean, data=X, label=str(lab)))
-    if n_dropped:
+    if n_dropped and fiml:
+        warnings.warn(
+            f"{n_dropped} of {len(frame)} rows were excluded before the FIML fit: "
+            + "; ".join(reasons)
+            + ". They carry no information about the model; the count is in the result "
+            "(n_dropped).",
+            ListwiseDeletionWarning,
+            stacklevel=4,
+        )
+    elif n_dropped:
         warnings.warn(
             f"{n_dropped} of {len(frame)} rows were dropped listwise before fitting: "
             + "; ".join(reasons)
             + ". The count is in the result (n_dropped); impute or model the missing data if "
-            "listwise deletion is not defensible.",
+            "listwise deletion is not defensible (missing='fiml').",
             ListwiseDeletionWarning,
             stacklevel=4,
         )
@@ -174,7 +194,92 @@ def prepare_data(
         n_dropped=n_dropped,
         dropped_by_group=dropped_by_group,
         raw=True,
+        missing=missing,
     )
+
+
+def _fiml_group(X: np.ndarray, variables: list[str], label: str, where: str) -> GroupData:
+    """Group the rows by missing-data pattern and estimate the h1 moments by EM."""
+    observed = ~np.isnan(X)
+    n = len(X)
+    count = observed.sum(axis=0)
+    none = [v for v, c in zip(variables, count, strict=True) if c == 0]
+    if none:
+        raise DataError(
+            f"Items {none} have no observed value{where}; they cannot be modelled. Drop them "
+            "from the model."
+        )
+    coverage = observed.T.astype(float) @ observed
+    i, j = np.nonzero(np.triu(coverage == 0, 1))
+    if len(i):
+        pairs = [(variables[a], variables[b]) for a, b in zip(i[:3], j[:3], strict=True)]
+        raise DataError(
+            f"The item pairs {pairs} are never observed together{where}, so their covariance "
+            "cannot be estimated (FIML needs some joint coverage). Drop one item of each pair."
+        )
+    keys, inverse = np.unique(observed, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    patterns = []
+    for k, key in enumerate(keys):
+        obs = np.flatnonzero(key)
+        rows = X[inverse == k][:, obs]
+        m = rows.mean(axis=0)
+        rc = rows - m
+        patterns.append(Pattern(obs=obs, n=len(rows), mean=m, cov=rc.T @ rc / len(rows),
+                                data=rows))
+    mean, cov = _em_h1(X, patterns)
+    _check_pd(cov, variables, where)
+    m2ll = 0.0
+    for pat in patterns:
+        o = pat.obs
+        S = cov[np.ix_(o, o)]
+        d = pat.mean - mean[o]
+        ld = np.linalg.slogdet(S)[1]
+        m2ll += pat.n * (ld + float(np.sum(np.linalg.inv(S) * (pat.cov + np.outer(d, d)))))
+    return GroupData(n=n, cov=cov, mean=mean, data=None, label=label,
+                     patterns=tuple(patterns), h1_m2ll=float(m2ll))
+
+
+def _em_h1(
+    X: np.ndarray, patterns: list[Pattern], max_iter: int = 500, tol: float = 1e-5
+) -> tuple[np.ndarray, np.ndarray]:
+    """Saturated-model means and covariances of incomplete normal data by EM.
+
+    As lavaan's ``lav_mvnorm_missing_h1_estimate_moments``: start from the available-case
+    means and variances (zero covariances), stop when no mean or covariance changes by more
+    than ``tol``; a nearly singular update gets a small ridge.
+    """
+    n, p = X.shape
+    mu0 = np.nanmean(X, axis=0)
+    var0 = np.nanmean((X - mu0) ** 2, axis=0)
+    var0 = np.where(np.isfinite(var0) & (var0 != 0), var0, 1.0)
+    sigma0 = np.diag(var0)
+    mu, sigma = mu0, sigma0
+    il = np.tril_indices(p)
+    for _ in range(max_iter):
+        T1 = np.zeros(p)
+        T2 = np.zeros((p, p))
+        for pat in patterns:
+            o = pat.obs
+            m = np.setdiff1d(np.arange(p), o)
+            Y = np.empty((pat.n, p))
+            Y[:, o] = pat.data
+            if len(m):
+                soo = sigma[np.ix_(o, o)]
+                B = np.linalg.solve(soo, sigma[np.ix_(o, m)]).T  # Sigma_mo Sigma_oo^-1
+                Y[:, m] = mu[m] + (pat.data - mu[o]) @ B.T
+                T2[np.ix_(m, m)] += pat.n * (sigma[np.ix_(m, m)] - B @ sigma[np.ix_(o, m)])
+            T1 += Y.sum(axis=0)
+            T2 += Y.T @ Y
+        mu = T1 / n
+        sigma = T2 / n - np.outer(mu, mu)
+        if np.linalg.eigvalsh(sigma)[0] < 1e-6:
+            sigma = sigma + np.diag(np.full(p, np.max(np.diag(sigma)) * 1e-8))
+        delta = max(np.max(np.abs(mu - mu0)), np.max(np.abs(sigma[il] - sigma0[il])))
+        if delta < tol:
+            break
+        mu0, sigma0 = mu, sigma
+    return mu, sigma
 
 
 def _as_group_dict(obj: Any, what: str) -> dict[str, Any]:

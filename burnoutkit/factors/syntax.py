@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from burnoutkit.errors import BurnoutkitError
+from burnoutkit.errors import IdentificationError, ModelSyntaxError
 
 __all__ = [
     "GROUP_EQUAL_CHOICES",
@@ -76,14 +76,6 @@ _UNSUPPORTED = {
 }
 _NAME = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-
-
-class ModelSyntaxError(BurnoutkitError):
-    """A model text is not valid in the lavaan syntax subset burnoutkit supports."""
-
-
-class IdentificationError(BurnoutkitError):
-    """A model cannot be estimated as specified (negative df, a factor without a scale, ...)."""
 
 
 @dataclass(frozen=True, slots=True)
