@@ -99,7 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         message = str(exc).strip().splitlines()
-        print(f"burnoutkit {args.command}: error: {message[0] if message else exc}", file=sys.stderr)
+        print(
+            f"burnoutkit {args.command}: error: {message[0] if message else exc}", file=sys.stderr
+        )
         for line in message[1:]:
             print(f"  {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -110,7 +112,9 @@ def _banks(args: argparse.Namespace) -> int:
 
     for name in list_banks():
         bank = load_bank(name)
-        print(f"{name:<8} {bank.instrument.name} v{bank.instrument.version} ({len(bank.items)} items)")
+        print(
+            f"{name:<8} {bank.instrument.name} v{bank.instrument.version} ({len(bank.items)} items)"
+        )
     return EXIT_OK
 
 
