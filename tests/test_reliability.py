@@ -534,7 +534,8 @@ def test_reliability_flags_and_warns(bfi, bfi_bank):
     assert table.loc["agree", "flags"] == ""
     assert res.glance().loc[0, "n_scales"] == 5
     strict = bk.reliability(
-        bfi_bank, bfi, systems=False, thresholds={"alpha": 0.5, "omega_total": 0.5}
+        bfi_bank, bfi, systems=False,
+        thresholds={"alpha": 0.5, "omega_total": 0.5, "omega_cfa": 0.5},
     )
     assert strict.tidy().set_index("id").loc["openness", "flags"] == ""
 

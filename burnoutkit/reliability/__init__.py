@@ -1,10 +1,14 @@
-"""Reliability: alpha (with CIs), omega, lambda-6, split-half, SEM, test-retest, per-scale tables.
+"""Reliability: alpha, omega (Schmid-Leiman and CFA), split-half, SEM, test-retest, tables.
+
+Alpha comes with CIs and an ordinal (polychoric) variant; omega from a Schmid-Leiman solution
+(psych) or from a fitted CFA (semTools' compRelSEM).
 
 Every function agrees with R's psych where psych computes the same quantity; the docstrings
 name the R call.
 """
 
 from burnoutkit.reliability._alpha import AlphaResult, alpha
+from burnoutkit.reliability._cfa_omega import OmegaCFAResult, omega_cfa
 from burnoutkit.reliability._omega import OmegaResult, omega
 from burnoutkit.reliability._retest import TestRetestResult, test_retest
 from burnoutkit.reliability._sem import (
@@ -20,6 +24,7 @@ __all__ = [
     "DEFAULT_THRESHOLDS",
     "AlphaResult",
     "DifferenceReliabilityResult",
+    "OmegaCFAResult",
     "OmegaResult",
     "ReliabilityResult",
     "SEMResult",
@@ -28,6 +33,7 @@ __all__ = [
     "alpha",
     "difference_reliability",
     "omega",
+    "omega_cfa",
     "reliability",
     "sem",
     "split_half",

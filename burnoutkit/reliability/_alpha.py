@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import special, stats
 
 from burnoutkit._result import Result
-from burnoutkit.correlation import _check_choice
+from burnoutkit.correlation import _check_choice, correlation
 from burnoutkit.errors import DataError
 from burnoutkit.reliability._common import (
     KeysLike,
@@ -212,6 +212,9 @@ class AlphaResult(Result):
         alpha_se, var_r, median_r`` computed without that item (psych's ``alpha.drop``).
     boot : numpy.ndarray or None
         The bootstrap alphas, for ``ci="percentile"`` or ``"bca"``.
+    method : str
+        Correlations analysed: ``"pearson"`` (the item covariances) or ``"polychoric"``
+        (ordinal alpha).
     """
 
     alpha: float
@@ -237,6 +240,7 @@ class AlphaResult(Result):
     item_stats: pd.DataFrame
     alpha_if_dropped: pd.DataFrame
     boot: np.ndarray | None = None
+    method: str = "pearson"
 
     def tidy(self) -> pd.DataFrame:
         """One row per item: item statistics and alpha if the item is dropped."""
@@ -254,6 +258,7 @@ class AlphaResult(Result):
                     "ci_low": self.ci_low,
                     "ci_high": self.ci_high,
                     "ci_method": self.ci_method,
+                    "method": self.method,
                     "std_alpha": self.std_alpha,
                     "lambda6": self.lambda6,
                     "average_r": self.average_r,
@@ -274,6 +279,7 @@ def alpha(
     bank: Any = None,
     scale: str | None = None,
     keys: KeysLike = None,
+    method: Literal["pearson", "polychoric"] = "pearson",
     missing: Literal["pairwise", "listwise"] = "pairwise",
     confidence_level: float = 0.95,
     ci: CiMethod = "feldt",
@@ -303,6 +309,12 @@ def alpha(
         Without a bank: the items to reverse (``["A1"]``) or a mapping item -> +1/-1.
         Reversed responses are ``min + max - x`` with the lowest and highest response observed
         among the items, as psych.
+    method : {"pearson", "polychoric"}, default "pearson"
+        ``"pearson"``: coefficient alpha of the item covariances. ``"polychoric"``: ordinal
+        alpha (Zumbo, Gadermann & Zeisser, 2007), alpha of the polychoric correlation matrix
+        of the keyed items (:func:`burnoutkit.correlation` with ``method="polychoric"``), as
+        ``psych::alpha(psych::polychoric(x)$rho, n.obs = nrow(x))``; ``alpha`` then equals
+        ``std_alpha`` and refers to the latent response variables, not to the sum score.
     missing : {"pairwise", "listwise"}, default "pairwise"
         ``"pairwise"`` (psych's default, ``use = "pairwise"``): covariances from every pair's
         complete cases, item means and SDs from each item's responses and the total score as
@@ -326,7 +338,8 @@ def alpha(
     ------
     DataError
         Fewer than two items or respondents; absent, non-numeric, all-missing or constant
-        items; items never answered together; perfectly correlated (e.g. duplicated) items.
+        items; items never answered together; perfectly correlated (e.g. duplicated) items;
+        a bootstrap interval asked for with ``method="polychoric"``.
 
     Warns
     -----
@@ -357,6 +370,18 @@ def alpha(
     changes only the standard error and the intervals). Alpha if item dropped is undefined
     for two items and is NaN then.
 
+    *Ordinal alpha* (``method="polychoric"``) puts the polychoric correlation matrix
+    :math:`\rho` in place of :math:`C` and :math:`R`: :math:`\alpha_{ord} = \frac{k}{k-1}
+    (1 - k / 1'\rho 1)`. It estimates the reliability of a sum of the continuous latent
+    responses behind the items, so it is larger than alpha of the observed 5- or 6-point
+    responses, whose coarse categories add error (Chalmers, 2018). Report it beside, not
+    instead of, the alpha of the score you use. Item statistics ``raw_r``, ``std_r``,
+    ``r_cor`` and ``r_drop`` come from :math:`\rho` (as psych's for a correlation matrix);
+    means, SDs, floor and ceiling from the responses. The standard error and the Feldt and
+    asymptotic intervals use ``n`` respondents as if :math:`\rho` were a Pearson matrix (psych's
+    ``ase``); bootstrap intervals are not offered (each sample would need its own polychoric
+    matrix).
+
     References
     ----------
     Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
@@ -372,6 +397,13 @@ def alpha(
     confidence interval estimate. *Journal of Applied Psychology*, 89(5), 792-808.
 
     Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall.
+
+    Zumbo, B. D., Gadermann, A. M., & Zeisser, C. (2007). Ordinal versions of coefficients
+    alpha and theta for Likert rating scales. *Journal of Modern Applied Statistical Methods*,
+    6(1), 21-29.
+
+    Chalmers, R. P. (2018). On misconceptions and the limited usefulness of ordinal alpha.
+    *Educational and Psychological Measurement*, 78(6), 1056-1071.
 
     Examples
     --------
@@ -391,10 +423,25 @@ def alpha(
     2   A3     0.6003
     3   A4     0.6858
     4   A5     0.6430
+
+    Ordinal alpha, from the polychoric correlations of the 6-point items:
+
+    >>> # R: x <- psychTools::bfi[, c("A1", "A2", "A3", "A4", "A5")]; x$A1 <- 7 - x$A1
+    >>> #    psych::alpha(psych::polychoric(x)$rho, n.obs = nrow(x))$total$raw_alpha
+    >>> ordinal = bk.alpha(bfi, items=["A1", "A2", "A3", "A4", "A5"], keys=["A1"],
+    ...                    method="polychoric")
+    >>> round(ordinal.alpha, 4)
+    0.759
     """
     where = "alpha"
     check_confidence_level(confidence_level, where)
     _check_choice(ci, "ci", ("feldt", "asymptotic", "percentile", "bca"), where)
+    _check_choice(method, "method", ("pearson", "polychoric"), where)
+    if method == "polychoric" and ci in ("percentile", "bca"):
+        raise DataError(
+            f"alpha: ci={ci!r} is not available with method='polychoric' (each bootstrap "
+            "sample would need its own polychoric matrix). Use ci='feldt' or 'asymptotic'."
+        )
     if ci in ("percentile", "bca") and not (isinstance(n_boot, int) and n_boot >= 100):
         raise DataError(
             f"The 'n_boot' parameter of alpha must be an int >= 100 for bootstrap intervals; "
@@ -407,8 +454,19 @@ def alpha(
     names = list(keyed.columns)
     x = keyed.to_numpy()
     n, k = x.shape
-    c = pairwise_cov(keyed, where)
-    r = cov2cor(c)
+    if method == "polychoric":
+        r = correlation(keyed, method="polychoric", missing="pairwise").matrix.to_numpy(
+            dtype=float, copy=True
+        )
+        if np.isnan(r).any():
+            raise DataError(
+                f"{where}: some item pairs of {names} have too few joint responses for a "
+                "polychoric correlation; leave one item of each such pair out."
+            )
+        c = r
+    else:
+        c = pairwise_cov(keyed, where)
+        r = cov2cor(c)
     check_not_redundant(r, names, where)
     has_keys = bool((data_keyed.keys == -1).any()) or bank is not None or keys is not None
     warn_negative(first_pc_negative(r, names), has_keys, where)
@@ -450,6 +508,8 @@ def alpha(
         ok = mask[:, j]
         raw_r[j] = np.corrcoef(score[ok], x[ok, j])[0, 1]
     std_r = r.sum(axis=0) / np.sqrt(r.sum())
+    if method == "polychoric":
+        raw_r = std_r.copy()  # psych's item.stats$r of a correlation matrix
     rc = r.copy()
     np.fill_diagonal(rc, smc(r))
     r_cor = rc.sum(axis=0) / np.sqrt(rc.sum())
@@ -522,4 +582,5 @@ def alpha(
         item_stats=item_stats,
         alpha_if_dropped=pd.DataFrame(drop_rows),
         boot=boot,
+        method=method,
     )

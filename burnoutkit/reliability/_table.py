@@ -12,20 +12,28 @@ import pandas as pd
 
 from burnoutkit._result import Result
 from burnoutkit.correlation import _as_frame, _pairwise_moments, _pairwise_pearson
-from burnoutkit.errors import BurnoutkitWarning, DataError, LowReliabilityWarning
+from burnoutkit.errors import (
+    BurnoutkitError,
+    BurnoutkitWarning,
+    DataError,
+    ListwiseDeletionWarning,
+    LowReliabilityWarning,
+)
 from burnoutkit.reliability._alpha import alpha as _alpha
+from burnoutkit.reliability._cfa_omega import omega_cfa as _omega_cfa
 from burnoutkit.reliability._common import check_confidence_level, check_not_redundant
 from burnoutkit.reliability._factor import fa_varimax
 from burnoutkit.reliability._omega import omega as _omega
 
 __all__ = ["DEFAULT_THRESHOLDS", "ReliabilityResult", "reliability"]
 
-#: Default flag thresholds: a flag is raised when alpha, omega_total or omega_h fall below
-#: them, or the average inter-item correlation leaves [average_r_low, average_r_high]
+#: Default flag thresholds: a flag is raised when alpha, omega_total, omega_cfa or omega_h fall
+#: below them, or the average inter-item correlation leaves [average_r_low, average_r_high]
 #: (Clark & Watson, 1995).
 DEFAULT_THRESHOLDS: Mapping[str, float] = {
     "alpha": 0.70,
     "omega_total": 0.70,
+    "omega_cfa": 0.70,
     "omega_h": 0.50,
     "average_r_low": 0.15,
     "average_r_high": 0.50,
@@ -42,6 +50,7 @@ _COLUMNS = [
     "alpha_ci_high",
     "std_alpha",
     "omega_total",
+    "omega_cfa",
     "omega_h",
     "lambda6",
     "average_r",
@@ -61,7 +70,7 @@ class ReliabilityResult(Result):
     table : pandas.DataFrame
         One row per scale (``kind="scale"``) and composite system (``kind="system"``):
         ``id, name, n, k, alpha, alpha_ci_low, alpha_ci_high, std_alpha, omega_total,
-        omega_h, lambda6, average_r, composite_reliability, sd, sem, flags``.
+        omega_cfa, omega_h, lambda6, average_r, composite_reliability, sd, sem, flags``.
     thresholds : dict
         The thresholds behind ``flags``.
     confidence_level : float
@@ -114,9 +123,28 @@ def _score_scale(frame: pd.DataFrame, keys: pd.Series, low: float, high: float) 
         return np.nanmean(x, axis=1)
 
 
+def _cfa_total(frame: pd.DataFrame, groups: list[list[str]], bank: Any, what: str) -> float:
+    """Omega total of one factor per item group (correlated), listwise within the items."""
+    if any(len(g) < 2 for g in groups) or sum(len(g) for g in groups) < 3:
+        return np.nan
+    model = "\n".join(f"F{j + 1} =~ {' + '.join(g)}" for j, g in enumerate(groups))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ListwiseDeletionWarning)
+            return _omega_cfa(frame, model=model, bank=bank).omega_total
+    except BurnoutkitError as exc:
+        warnings.warn(
+            f"reliability: the CFA of {what} could not be fitted, so its omega_cfa is NaN "
+            f"({exc}). Fit it with bk.omega_cfa to see why.",
+            BurnoutkitWarning,
+            stacklevel=3,
+        )
+        return np.nan
+
+
 def _flags(row: dict[str, Any], thresholds: Mapping[str, float]) -> str:
     out = []
-    for name in ("alpha", "omega_total", "omega_h"):
+    for name in ("alpha", "omega_total", "omega_cfa", "omega_h"):
         value = row.get(name)
         limit = thresholds.get(name)
         if limit is not None and value is not None and np.isfinite(value) and value < limit:
@@ -159,8 +187,9 @@ def reliability(
     confidence_level : float, default 0.95
         Coverage of the Feldt intervals of alpha.
     thresholds : mapping, optional
-        Flag thresholds; keys ``alpha``, ``omega_total``, ``omega_h``, ``average_r_low``,
-        ``average_r_high`` (see :data:`DEFAULT_THRESHOLDS`; given keys replace defaults).
+        Flag thresholds; keys ``alpha``, ``omega_total``, ``omega_cfa``, ``omega_h``,
+        ``average_r_low``, ``average_r_high`` (see :data:`DEFAULT_THRESHOLDS`; given keys
+        replace defaults).
 
     Returns
     -------
@@ -187,6 +216,9 @@ def reliability(
     inter-item correlation are those of :func:`burnoutkit.alpha` on the scale's keyed items
     (psych::alpha). ``omega_total`` is psych's ``omega(nfactors = 1)$omega.tot`` =
     :math:`(1'R1 - \sum u_j^2)/1'R1` from a one-factor minres solution (NaN below 3 items).
+    ``omega_cfa`` is semTools' ``compRelSEM`` omega of a one-factor ML CFA of the scale's
+    keyed items (:func:`burnoutkit.omega_cfa`), fitted to the respondents who answered all of
+    them (NaN below 3 items).
     ``omega_h`` needs a general factor above at least three group factors and is NaN for a
     single scale. ``sem`` is :math:`SD\sqrt{1 - \alpha}` in the units of the scale score
     (the mean of the answered keyed items; times ``k`` when the bank scores sums, rescaled when
@@ -196,6 +228,8 @@ def reliability(
     ``average_r`` are those of all the system's keyed items together. ``omega_h`` and
     ``omega_total`` come from psych::omega with one group factor per scale (omega_h only for
     three or more scales; with two, omega total from the two-factor solution).
+    ``omega_cfa`` is compRelSEM's total omega of a CFA with one correlated factor per scale,
+    fitted to the respondents who answered all of the system's items.
     ``composite_reliability`` is Mosier's (1943) reliability of the system score as burnoutkit
     scores it, the unweighted mean of its scale scores,
 
@@ -303,6 +337,8 @@ def reliability(
                 "alpha_ci_high": res.ci_high,
                 "std_alpha": res.std_alpha,
                 "omega_total": omega_total,
+                "omega_cfa": _cfa_total(frame, [items], bank, f"scale {sid!r}")
+                if k >= 3 else np.nan,
                 "omega_h": np.nan,
                 "lambda6": res.lambda6,
                 "average_r": res.average_r,
@@ -354,6 +390,10 @@ def reliability(
                     "alpha_ci_high": res.ci_high,
                     "std_alpha": res.std_alpha,
                     "omega_total": omega_total,
+                    "omega_cfa": _cfa_total(
+                        frame, [bank.items_of(s) for s in members], bank,
+                        f"system {system.id!r}",
+                    ),
                     "omega_h": omega_h,
                     "lambda6": res.lambda6,
                     "average_r": res.average_r,
