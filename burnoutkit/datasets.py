@@ -1,19 +1,44 @@
-"""Shipped data sets: the reference cohort and public data for replications.
+"""Shipped data sets: the reference cohort, its generator, and public data for replications.
 
 The files live in the repository's ``datasets/`` folder and are installed with the package (as
 ``burnoutkit/_datasets``), so the loaders work from a wheel as well as from a checkout.
+
+The reference cohort is synthetic: :func:`simulate_cohort` draws it from the population model
+documented in ``docs/reference-cohort.md``, and :func:`load_reference_cohort` returns the shipped
+draw (N = 3000, seed :data:`REFERENCE_SEED`) with its ground truth.
 """
 
 from __future__ import annotations
 
+import numbers
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from burnoutkit.errors import DatasetError
+from burnoutkit._cohort import Cohort, CohortTruth
+from burnoutkit._cohort_population import default_population, resolve_population
+from burnoutkit.errors import BurnoutkitError, DatasetError
 
-__all__ = ["dataset_path", "load_bfi", "load_holzinger_swineford"]
+__all__ = [
+    "REFERENCE_N",
+    "REFERENCE_SEED",
+    "Cohort",
+    "CohortTruth",
+    "dataset_path",
+    "default_population",
+    "load_bfi",
+    "load_holzinger_swineford",
+    "load_reference_cohort",
+    "simulate_cohort",
+]
+
+#: Seed of the shipped reference cohort.
+REFERENCE_SEED = 20261123
+#: Number of respondents in the shipped reference cohort.
+REFERENCE_N = 3000
 
 
 def dataset_path(*parts: str) -> Path:
@@ -31,7 +56,7 @@ def dataset_path(*parts: str) -> Path:
 
 
 def load_bfi() -> pd.DataFrame:
-    """The 25 Big Five items of psych's ``bfi`` (N = 2800) with gender, education and age.
+    """Load the 25 Big Five items of psych's ``bfi`` (N = 2800) with gender, education, age.
 
     Items are 1-6 ratings (A1-O5); ``id`` is the SAPA respondent number (the R row name).
     Redistributed from the R package psychTools (GPL-2 | GPL-3); data from the SAPA project.
@@ -52,7 +77,7 @@ def load_bfi() -> pd.DataFrame:
 
 
 def load_holzinger_swineford() -> pd.DataFrame:
-    """Holzinger & Swineford's (1939) mental-ability data, as shipped with lavaan (N = 301).
+    """Load Holzinger & Swineford's (1939) mental-ability data, as in lavaan (N = 301).
 
     Nine tests ``x1``-``x9`` (visual, textual, speed), with ``school`` (Pasteur, Grant-White),
     sex, age and grade.
@@ -69,3 +94,148 @@ def load_holzinger_swineford() -> pd.DataFrame:
     {'Grant-White': 145, 'Pasteur': 156}
     """
     return pd.read_csv(dataset_path("public", "holzinger_swineford_1939.csv"))
+
+
+def simulate_cohort(n: int = 3000, *, random_state: int | None, **population: Any) -> Cohort:
+    """Simulate a cohort of BAI respondents from the documented population model.
+
+    Respondents belong to latent profiles on the burnout core (exhaustion, mental distance,
+    reduced efficacy); the other 13 BAI factors depend on burnout severity ``B``; the 78 items
+    are ordinal 1-5 responses from a threshold model with reverse-keyed items, weak items,
+    cross-loadings, an acquiescence factor and correlated residuals within gain/loss pairs. The
+    cohort carries covariates, outcomes, a retest subsample, careless responders and missing
+    answers, and its :class:`CohortTruth` records every generating value.
+
+    Parameters
+    ----------
+    n : int, default 3000
+        Number of respondents, in [10, 10_000_000].
+    random_state : int or None
+        Seed of ``numpy.random.SeedSequence``; the same seed gives the same cohort. ``None``
+        draws a fresh seed, which is recorded in ``truth.seed``. Required, so that every cohort
+        can be reproduced.
+    **population
+        Values of the population model; every one has a documented default (see
+        :func:`default_population` and ``docs/reference-cohort.md``). The most used:
+
+        profiles : {"five", "severity"} or dict, default "five"
+            The latent profiles: ``"five"`` (engaged, ineffective, overextended, disengaged,
+            burnout), ``"severity"`` (four level profiles that differ only in severity), or a
+            mapping ``{name: {"share": p, "means": [ex, md, re]}}``.
+        within_profile_sd : float, default 0.45
+            Standard deviation of each core dimension within a profile (profile metric).
+        gain_slope, loss_slope : float, default -0.35 and 0.10
+            Standardized slopes of gain sensitivity ``G`` and loss sensitivity ``L`` on ``B``.
+        asymmetry : bool, default True
+            ``False`` gives ``G`` and ``L`` the same slope, ``(gain_slope + loss_slope) / 2``:
+            the null of the asymmetry checks.
+        factor_slopes : dict, default see docs
+            ``{factor: {predictor: slope}}`` for the other factors; predictors are ``"B"``,
+            ``"ex"``, ``"md"``, ``"re"``.
+        loadings, cross_loadings, acquiescence, pair_residual_r, category_use,
+        noninvariant_item, noninvariant_shift
+            The measurement model (standardized loadings on the latent response ``y*``).
+        absence_mean, absence_dispersion, absence_severity_slope, turnover_rate,
+        turnover_odds_ratios, wellbeing_exhaustion_r
+            The outcome models.
+        retest_share, retest_stability, careless_share, missing_share
+            Retest subsample and mess.
+
+    Returns
+    -------
+    Cohort
+        ``data`` (``id``, covariates, 78 items as float 1-5 with NaN for missing answers,
+        outcomes), ``retest`` (``id`` and items at the retest) and ``truth``.
+
+    Raises
+    ------
+    BurnoutkitError
+        An unknown keyword (the closest known name is suggested) or a value out of range.
+
+    Notes
+    -----
+    Core dimensions ``z ~ N(mu_k, within_profile_sd^2 I)`` in profile ``k``; factors are
+    standardized, ``eta = (z - m) / s``, with the population mixture mean ``m`` and SD ``s``.
+    Severity ``B = 1'eta / sqrt(1'R 1)`` has mean 0 and variance 1. Each other factor is
+    ``eta_j = a_j' eta_core + e_j`` with unit total variance; ``G = gain_slope B + e_G`` and
+    ``L = loss_slope B + e_L`` with ``corr(e_G, e_L) = 0.30``. Items:
+    ``y* = lambda' eta + 0.15 A + u`` with ``var(y*) = 1``, response ``1 + #{c: y* > tau_c}``.
+    The full model, its parameter table and the sources of each value are in
+    ``docs/reference-cohort.md``.
+
+    References
+    ----------
+    Leiter, M. P., & Maslach, C. (2016). Latent burnout profiles: A new approach to
+    understanding the burnout experience. *Burnout Research, 3*(4), 89-100.
+
+    Borritz, M., Rugulies, R., Christensen, K. B., Villadsen, E., & Kristensen, T. S. (2006).
+    Burnout as a predictor of self-reported sickness absence among human service workers.
+    *Occupational and Environmental Medicine, 63*(2), 98-106.
+
+    Examples
+    --------
+    >>> from burnoutkit.datasets import simulate_cohort
+    >>> cohort = simulate_cohort(500, random_state=1)
+    >>> cohort.data.shape
+    (500, 87)
+    >>> null = simulate_cohort(500, random_state=1, asymmetry=False)
+    >>> null.truth.parameters["factor_slopes_on_core"]["gs"] == (
+    ...     null.truth.parameters["factor_slopes_on_core"]["ls"])
+    True
+    """
+    from burnoutkit._cohort_simulate import simulate
+
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 10 <= n <= 10_000_000:
+        raise BurnoutkitError(
+            f"The 'n' parameter of simulate_cohort must be an int in [10, 10000000]; got {n!r}."
+        )
+    if random_state is None:
+        seed = int(np.random.SeedSequence().entropy)
+    elif isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        seed = int(random_state)
+        if seed < 0:
+            raise BurnoutkitError(
+                "The 'random_state' parameter of simulate_cohort must be a non-negative int or "
+                f"None; got {random_state!r}."
+            )
+    else:
+        raise BurnoutkitError(
+            "The 'random_state' parameter of simulate_cohort must be a non-negative int or None "
+            f"(a seed that the truth can record); got {random_state!r}."
+        )
+    return simulate(int(n), seed, resolve_population(**population))
+
+
+def load_reference_cohort() -> Cohort:
+    """Load the shipped reference cohort: 3000 simulated BAI respondents with ground truth.
+
+    Read from the installed files (``datasets/reference_cohort/``), not simulated; it equals
+    ``simulate_cohort(3000, random_state=REFERENCE_SEED)``. The data dictionary is in
+    ``datasets/reference_cohort/README.md``.
+
+    Returns
+    -------
+    Cohort
+        ``data`` (3000 rows: ``id``, covariates, 78 items, outcomes), ``retest`` (the retest
+        subsample after two weeks) and ``truth``.
+
+    Raises
+    ------
+    DatasetError
+        A cohort file is missing from the installation.
+
+    References
+    ----------
+    burnoutkit developers (2026). The burnoutkit reference cohort, population model version
+    1.0. ``docs/reference-cohort.md``.
+
+    Examples
+    --------
+    >>> from burnoutkit.datasets import load_reference_cohort
+    >>> cohort = load_reference_cohort()
+    >>> cohort.data.shape, cohort.retest.shape
+    ((3000, 87), (300, 79))
+    >>> cohort.truth.noninvariant_item
+    'er3'
+    """
+    return Cohort.load(dataset_path("reference_cohort"))
