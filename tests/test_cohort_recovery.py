@@ -9,20 +9,18 @@ a slope off by .1) fails it. Where no closed-form standard error exists, the tol
 Monte Carlo standard deviations over replicate cohorts, computed by
 ``python benchmarks/bench_simulate_cohort.py --monte-carlo 200`` (docs/reference-cohort.md).
 
-Reliability and CFA use pingouin and semopy as independent implementations.
+Reliability and CFA use burnoutkit's own ``bk.alpha`` and ``bk.cfa``, which are checked
+against psych and lavaan in tests/test_reliability.py and tests/test_cfa_lavaan.py.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pingouin as pg
 import pytest
-import semopy
 import statsmodels.api as sm
 from scipy.stats import multivariate_normal
 from sklearn.metrics import adjusted_rand_score
-from threadpoolctl import threadpool_limits
 
 import burnoutkit as bk
 from burnoutkit.datasets import (
@@ -64,21 +62,13 @@ def _clean(cohort: Cohort) -> np.ndarray:
     return ~cohort.truth.respondents["careless"].to_numpy()
 
 
-def _fit(model: str, data: pd.DataFrame) -> semopy.Model:
-    """ML on the pairwise-complete covariance matrix (missing answers are MCAR).
-
-    One BLAS thread: semopy's many small matrix products run about 10 times slower with
-    multi-threaded OpenBLAS on a busy 2-core machine.
-    """
-    fitted = semopy.Model(model)
-    with threadpool_limits(limits=1, user_api="blas"):
-        fitted.fit(cov=data.cov(), n_samples=len(data))
-    return fitted
+def _fit(model: str, data: pd.DataFrame) -> bk.CFAResult:
+    """ML on the pairwise-complete covariance matrix (missing answers are MCAR)."""
+    return bk.cfa(model=model, sample_cov=data.cov(), sample_nobs=len(data))
 
 
-def _cfi(model: semopy.Model) -> float:
-    with threadpool_limits(limits=1, user_api="blas"):
-        return float(semopy.calc_stats(model)["CFI"].iloc[0])
+def _cfi(model: bk.CFAResult) -> float:
+    return float(model.glance()["cfi"].iloc[0])
 
 
 def _bank_model(bank: bk.ItemBank, scales: list[str]) -> str:
@@ -99,24 +89,23 @@ def _generating_model(bank: bk.ItemBank, cohort: Cohort) -> tuple[str, list[str]
     return "\n".join(lines), items
 
 
-def _severity_slopes(fitted: semopy.Model) -> dict[str, float]:
+def _severity_slopes(fitted: bk.CFAResult) -> dict[str, float]:
     """Standardized slopes of G and L on B = standardized sum of the core factors."""
-    with threadpool_limits(limits=1, user_api="blas"):
-        est = fitted.inspect(std_est=True)
+    est = fitted.tidy()
     names = [*CORE, "gs", "ls"]
     phi = pd.DataFrame(np.eye(5), index=names, columns=names)
-    cov = est[(est["op"] == "~~") & est["lval"].isin(names) & est["rval"].isin(names)]
+    cov = est[(est["op"] == "~~") & est["lhs"].isin(names) & est["rhs"].isin(names)]
     for _, row in cov.iterrows():
-        if row["lval"] != row["rval"]:
-            phi.loc[row["lval"], row["rval"]] = row["Est. Std"]
-            phi.loc[row["rval"], row["lval"]] = row["Est. Std"]
+        if row["lhs"] != row["rhs"]:
+            phi.loc[row["lhs"], row["rhs"]] = row["std_all"]
+            phi.loc[row["rhs"], row["lhs"]] = row["std_all"]
     ones = np.ones(3)
     sd_b = np.sqrt(ones @ phi.loc[CORE, CORE].to_numpy() @ ones)
-    acq = est[(est["rval"] == "acq") & (est["op"] == "~")]
+    acq = est[(est["lhs"] == "acq") & (est["op"] == "=~")]
     return {
         "gs": float(phi.loc["gs", CORE].to_numpy() @ ones / sd_b),
         "ls": float(phi.loc["ls", CORE].to_numpy() @ ones / sd_b),
-        "acquiescence": float(acq["Est. Std"].abs().mean()),
+        "acquiescence": float(acq["std_all"].abs().mean()),
     }
 
 
@@ -127,9 +116,9 @@ def _ols_slope(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 
 # ------------------------------------------------------------------ measurement
 def test_scale_alphas_are_in_range(cohort, bank):
-    """Cronbach's alpha (pingouin, pairwise) of every scale lies in [.70, .92]."""
+    """Cronbach's alpha (pairwise, as psych::alpha) of every scale lies in [.70, .92]."""
     keyed = _keyed(cohort, bank)
-    alphas = {s: pg.cronbach_alpha(keyed[bank.items_of(s)])[0] for s in bank.scale_ids}
+    alphas = {s: bk.alpha(keyed, items=bank.items_of(s)).alpha for s in bank.scale_ids}
     assert min(alphas.values()) >= 0.70, alphas
     assert max(alphas.values()) <= 0.92, alphas
 
@@ -138,7 +127,7 @@ def test_bank_model_fits_like_real_data_and_one_factor_does_not(cohort, bank):
     """The bank's 16 correlated factors: CFI in [.93, .97]; one factor: CFI at least .3 lower.
 
     R: lavaan::cfa(model, sample.cov = cov(d, use = "pairwise"), sample.nobs = 3000) gives
-    the same chi-square as semopy here (6575.84 on 2805 df for the shipped cohort).
+    chi-square 6575.84 on 2805 df for the shipped cohort, as bk.cfa does.
     """
     data = cohort.data[bank.item_ids]
     true = _cfi(_fit(_bank_model(bank, bank.scale_ids), data))
