@@ -239,3 +239,24 @@ def test_compare_models_errors_and_mlr(holzinger_swineford):
     cd = (27 * c0 - 24 * c1) / 3
     assert t["chisq_diff"].iloc[1] == pytest.approx((mlr0.chisq - mlr.chisq) / cd)
     assert out.glance()["df_diff"].iloc[0] == 3
+
+
+def test_indefinite_sample_matrix_suggests_smoothing():
+    """A pairwise-style indefinite matrix is not blamed on linear dependence."""
+    import numpy as np
+    import pandas as pd
+
+    import burnoutkit as bk
+
+    names = ["a", "b", "c", "d"]
+    corr = np.array(
+        [[1.0, 0.9, 0.9, 0.0], [0.9, 1.0, 0.2, 0.9], [0.9, 0.2, 1.0, 0.9], [0.0, 0.9, 0.9, 1.0]]
+    )
+    assert np.linalg.eigvalsh(corr)[0] < 0
+    with pytest.raises(bk.DataError, match="indefinite") as info:
+        bk.cfa(
+            model="f =~ a + b + c + d",
+            sample_cov=pd.DataFrame(corr, index=names, columns=names),
+            sample_nobs=200,
+        )
+    assert "Smooth" in str(info.value)

@@ -57,11 +57,21 @@ def _check_pd(cov: np.ndarray, variables: Sequence[str], where: str) -> None:
     if w[0] <= 1e-10 * max(w[-1], 1.0):
         vec = v[:, 0] / np.max(np.abs(v[:, 0]))
         involved = [var for var, c in zip(variables, vec, strict=True) if abs(c) > 0.05]
+        if w[0] < -1e-8 * max(w[-1], 1.0):
+            cause = (
+                f"it is indefinite, which happens with a matrix estimated pairwise or element by "
+                f"element (e.g. polychoric). Items {involved} carry the negative eigenvalue. "
+                "Smooth it to the nearest positive definite matrix first (bk.correlation "
+                "smooths polychoric matrices and reports it), or use complete cases."
+            )
+        else:
+            cause = (
+                f"items {involved} are linearly dependent (for example a total score next to "
+                "its items, or a duplicated item). Drop one of them from the model."
+            )
         raise DataError(
             f"The sample covariance matrix{where} is not positive definite (smallest "
-            f"eigenvalue of the correlation matrix {w[0]:.3g}): items {involved} are linearly "
-            "dependent (for example a total score next to its items, or a duplicated item). "
-            "Drop one of them from the model."
+            f"eigenvalue of the correlation matrix {w[0]:.3g}): {cause}"
         )
 
 
