@@ -11,14 +11,18 @@ import json
 import math
 import shutil
 import subprocess
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from _reference import assert_same_json
 
 import burnoutkit as bk
 from burnoutkit.factors.cfa import LAVAAN_FIT_NAMES
+
+_assert_same_json = partial(assert_same_json, rel=1e-8, abs_tol=1e-10)
 
 REF_DIR = Path(__file__).parent / "reference"
 SCRIPT = REF_DIR / "cfa_holzinger_swineford.R"
@@ -213,19 +217,3 @@ def test_reference_script_reproduces_stored_values(tmp_path):
                    capture_output=True, timeout=600)
     fresh = json.loads(out.read_text())
     _assert_same_json(fresh, REF)
-
-
-def _assert_same_json(a, b, path="$"):
-    if isinstance(a, dict):
-        assert set(a) == set(b), path
-        for k in a:
-            if k != "versions":
-                _assert_same_json(a[k], b[k], f"{path}.{k}")
-    elif isinstance(a, list):
-        assert len(a) == len(b), path
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            _assert_same_json(x, y, f"{path}[{i}]")
-    elif isinstance(a, float) and isinstance(b, float):
-        assert a == pytest.approx(b, rel=1e-8, abs=1e-10), path
-    else:
-        assert a == b, path

@@ -12,14 +12,18 @@ import math
 import shutil
 import subprocess
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from _reference import assert_same_json
 
 import burnoutkit as bk
 from burnoutkit.reliability._alpha import _boot_alphas, _jackknife_alphas
+
+_assert_same = partial(assert_same_json, rel=1e-10, abs_tol=1e-12)
 
 REFERENCE = Path(__file__).parent / "reference"
 SCRIPT = REFERENCE / "reliability_psych.R"
@@ -567,26 +571,6 @@ def test_reference_script_reproduces_stored_output(tmp_path):
     for name in ("epi.csv", "sat_act.csv", "ability.csv", "sai_rob.csv"):
         pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "data" / name),
                                       pd.read_csv(REFERENCE / "data" / name))
-
-
-def _assert_same(new, old, path="") -> None:
-    if isinstance(old, dict):
-        assert set(new) == set(old), path
-        for key in old:
-            _assert_same(new[key], old[key], f"{path}/{key}")
-    elif isinstance(old, list):
-        assert len(new) == len(old), path
-        for i, (a, b) in enumerate(zip(new, old, strict=True)):
-            _assert_same(a, b, f"{path}[{i}]")
-    elif isinstance(old, float) and isinstance(new, float | int):
-        assert (math.isnan(old) and math.isnan(new)) or new == pytest.approx(
-            old, rel=1e-10, abs=1e-12
-        ), path
-    elif path.endswith("/R"):
-        pass  # the R version string
-    else:
-        assert new == old, path
-
 
 # ---------------------------------------------------------------------------------- contract
 def _analyses():

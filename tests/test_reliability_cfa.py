@@ -14,15 +14,19 @@ import math
 import shutil
 import subprocess
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from _reference import assert_same_json
 
 import burnoutkit as bk
 from burnoutkit.reliability._alpha import _alpha_stats
 from burnoutkit.reliability._table import _omega_total_only
+
+_assert_same = partial(assert_same_json, rel=1e-10, abs_tol=1e-12)
 
 REFERENCE = Path(__file__).parent / "reference"
 CFA_SCRIPT = REFERENCE / "reliability_cfa_omega.R"
@@ -337,25 +341,6 @@ def test_ordinal_alpha_refuses_bootstrap(bfi):
 
 
 # ---------------------------------------------------------------------------------- R re-runs
-def _assert_same(new, old, path="") -> None:
-    if isinstance(old, dict):
-        assert set(new) == set(old), path
-        for key in old:
-            _assert_same(new[key], old[key], f"{path}/{key}")
-    elif isinstance(old, list):
-        assert len(new) == len(old), path
-        for i, (a, b) in enumerate(zip(new, old, strict=True)):
-            _assert_same(a, b, f"{path}[{i}]")
-    elif isinstance(old, float) and isinstance(new, float | int):
-        assert (math.isnan(old) and math.isnan(new)) or new == pytest.approx(
-            old, rel=1e-10, abs=1e-12
-        ), path
-    elif path.endswith("/R"):
-        pass
-    else:
-        assert new == old, path
-
-
 def _rerun(script: Path, packages: str, tmp_path: Path) -> dict:
     if shutil.which("Rscript") is None:
         pytest.skip("Rscript is not installed")
