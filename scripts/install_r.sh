@@ -2,8 +2,8 @@
 # Installs R and the R packages that re-create the reference values in tests/reference/.
 # Needs root and apt-get (Debian/Ubuntu); elsewhere install the same packages from CRAN.
 set -euo pipefail
-packages="r-base-core r-cran-psych r-cran-psychtools r-cran-lavaan r-cran-semtools r-cran-gparotation r-cran-mclust"
-if command -v Rscript >/dev/null 2>&1 && Rscript -e 'for (p in c("psych","psychTools","lavaan","semTools","GPArotation","mclust")) stopifnot(requireNamespace(p, quietly=TRUE))' >/dev/null 2>&1; then
+packages="r-base-core r-cran-psych r-cran-psychtools r-cran-lavaan r-cran-semtools r-cran-gparotation r-cran-mclust r-cran-jsonlite r-cran-yaml"
+if command -v Rscript >/dev/null 2>&1 && Rscript -e 'for (p in c("psych","psychTools","lavaan","semTools","GPArotation","mclust","jsonlite","yaml")) stopifnot(requireNamespace(p, quietly=TRUE))' >/dev/null 2>&1; then
   echo "R and its reference packages are installed."
   exit 0
 fi
