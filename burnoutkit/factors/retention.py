@@ -25,6 +25,7 @@ from burnoutkit.factors.suitability import (
     _CorrelationInput,
     _prepare_correlation,
 )
+from burnoutkit.reliability._factor import minres as psych_minres
 
 __all__ = [
     "MAPResult",
@@ -383,7 +384,10 @@ def _parallel_analysis(
     p = len(inp.items)
     observed_pc = np.linalg.eigvalsh(inp.r)[::-1]
     if method == "minres":
-        observed_fa = _factor_values(inp.r[None], _batched_minres(inp.r[None], k, tol=1e-12))[0]
+        # psych's own optimizer path (R's L-BFGS-B settings) for the observed matrix, so the
+        # observed factor eigenvalues equal psych's to machine precision
+        loadings = psych_minres(inp.r, k)
+        observed_fa = _factor_values(inp.r[None], (loadings**2).sum(axis=1)[None])[0]
     else:
         observed_fa = _extract(inp.r, k, method)[1]
     n_sim = int(inp.n_obs or 0)
