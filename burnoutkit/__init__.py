@@ -7,6 +7,7 @@ profiles of respondents to outcomes, with numbers that agree with R's psych, lav
 from burnoutkit import datasets
 from burnoutkit._version import __version__
 from burnoutkit._versions import show_versions, versions
+from burnoutkit.asymmetry import AsymmetryResult, asymmetry
 from burnoutkit.banks import ItemBank, LintResult, lint_bank, list_banks, load_bank
 from burnoutkit.correlation import CorrelationResult, correlation
 from burnoutkit.errors import (
@@ -82,6 +83,7 @@ from burnoutkit.scoring import NormsResult, ScoreResult, norm_table, norms, scor
 
 __all__ = [
     "AlphaResult",
+    "AsymmetryResult",
     "BankError",
     "BartlettResult",
     "BurnoutkitError",
@@ -127,6 +129,7 @@ __all__ = [
     "TestRetestResult",
     "__version__",
     "alpha",
+    "asymmetry",
     "bartlett",
     "burnout_template",
     "cfa",

@@ -12,6 +12,8 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SMALL = {
     "02_reliability": {"N_BOOT": 200},
     "03_factor_structure": {"N_ITER": 20},
+    "04_gain_loss_asymmetry": {"N_ROWS": 1500},
+    "05_profiles_and_outcomes": {"N_INIT": 5, "N_BOOT": 19, "MAX_PROFILES": 6, "N_REPLICATIONS": 3},
 }
 
 

@@ -3,3 +3,14 @@
 Every function takes a result object (or a DataFrame), draws on ``ax`` when given, and returns
 the matplotlib Axes or FacetGrid it drew on.
 """
+
+from burnoutkit.plotting.asymmetry import (  # noqa: F401 (re-exported)
+    plot_asymmetry_by_profile,
+    plot_pair_dumbbell,
+    plot_sensitivity_by_severity,
+)
+from burnoutkit.plotting.profiles import (  # noqa: F401 (re-exported)
+    plot_enumeration,
+    plot_profile_means,
+    plot_profile_outcomes,
+)
