@@ -197,15 +197,23 @@ class AsymmetryResult(Result):
         Slopes with and without the acquiescence factor and the shift of the asymmetry slope.
     index : pandas.DataFrame
         Per respondent: ``gain, loss`` (pair-item means on the raw common metric),
-        ``difference`` (loss - gain, raw), ``asymmetry`` (z(loss) - z(gain)), ``severity``.
+        ``difference`` (loss - gain, raw), ``asymmetry`` (z(loss) - z(gain)), ``severity``,
+        and the latent index: ``gain_latent, loss_latent`` (regression factor scores of the
+        scalar comparability model, as ``lavaan::lavPredict``) and ``asymmetry_latent``
+        (``loss_latent - gain_latent``, on the metric of the marker pair).
     index_summary : pandas.DataFrame
         One row: reliability of the index, mean raw difference, Cohen's dz with CI, latent mean
         difference with CI, ``fit_for_individual_use``.
     slopes : pandas.DataFrame
         One row per slope (``gain, loss, asymmetry``) and ``version`` (``latent``,
         ``observed``): ``estimate, se, ci_low, ci_high, p_value``; latent slopes are standardized
-        (SD of the factor per SD of severity), observed ones are the mixed-model slopes of the
+        (SD of the factor per SD of severity) with delta-method SEs (as
+        ``lavaan::standardizedSolution``), observed ones are the mixed-model slopes of the
         standardized scale scores per SD of the severity score.
+    slope_tests : pandas.DataFrame
+        Tests of equal latent slopes :math:`b_1 = b_2`, one row each: ``likelihood_ratio``
+        (the verdict's test) and ``wald`` (``estimate`` :math:`b_2 - b_1` unstandardized, its
+        ``se``), with ``statistic, df, p_value``.
     severity_invariance : pandas.DataFrame
         Invariance of the two-factor model across low vs high severity (median split).
     nonlinearity : pandas.DataFrame
@@ -227,6 +235,7 @@ class AsymmetryResult(Result):
     index: pd.DataFrame
     index_summary: pd.DataFrame
     slopes: pd.DataFrame
+    slope_tests: pd.DataFrame
     severity_invariance: pd.DataFrame
     nonlinearity: pd.DataFrame
     models: dict[str, CFAResult] = field(repr=False)
@@ -256,9 +265,10 @@ class AsymmetryResult(Result):
         return bool(v["separability"] == "pass" and v["comparability"] == "pass")
 
     def augment(self, data: pd.DataFrame) -> pd.DataFrame:
-        """Return ``data`` with the per-person ``gain, loss, difference, asymmetry`` columns."""
+        """Return ``data`` with the per-person observed and latent index columns."""
         out = data.copy()
-        for col in ("gain", "loss", "difference", "asymmetry"):
+        for col in ("gain", "loss", "difference", "asymmetry", "gain_latent", "loss_latent",
+                    "asymmetry_latent"):
             out[col] = self.index[col].to_numpy()
         return out
 
@@ -278,17 +288,35 @@ def _row(fit: CFAResult, lhs: str, op: str, rhs: str) -> pd.Series:
     return hit.iloc[0]
 
 
-def _std_slope(fit: CFAResult, lhs: str, rhs: str, z: float) -> dict[str, float]:
-    """Standardized slope with a CI from the unstandardized Wald CI rescaled by the SDs."""
-    r = _row(fit, lhs, "~", rhs)
-    ratio = r["std_all"] / r["estimate"] if r["estimate"] != 0 else np.nan
-    se = r["se"] * abs(ratio)
+def _std_slope(std: pd.DataFrame, lhs: str, rhs: str) -> dict[str, float]:
+    """Standardized slope with its delta-method SE, Wald CI and p-value.
+
+    ``std`` is :meth:`CFAResult.standardized_solution` of the severity model (as
+    ``lavaan::standardizedSolution``).
+    """
+    r = std[(std["lhs"] == lhs) & (std["op"] == "~") & (std["rhs"] == rhs)].iloc[0]
+    return {k: float(r[c]) for k, c in (("estimate", "std_all"), ("se", "se"),
+                                          ("ci_low", "ci_low"), ("ci_high", "ci_high"),
+                                          ("p_value", "p_value"))}
+
+
+def _wald_equal(fit: CFAResult, a: str, b: str) -> dict[str, float]:
+    r"""Wald test of :math:`b_a = b_b`, as ``lavaan::lavTestWald(fit, "a == b")``.
+
+    :math:`W = (\hat b_a - \hat b_b)^2 / (V_{aa} + V_{bb} - 2 V_{ab})` with :math:`V` =
+    :meth:`CFAResult.vcov`; chi-square with 1 df.
+    """
+    v = fit.vcov()
+    t = fit.parameters
+    est = {lab: float(t.loc[t["label"] == lab, "estimate"].iloc[0]) for lab in (a, b)}
+    diff = est[b] - est[a]
+    var = float(v.loc[a, a] + v.loc[b, b] - 2 * v.loc[a, b])
+    w = diff**2 / var if var > 0 else np.nan
     return {
-        "estimate": float(r["std_all"]),
-        "se": float(se),
-        "ci_low": float(r["std_all"] - z * se),
-        "ci_high": float(r["std_all"] + z * se),
-        "p_value": float(r["p_value"]),
+        "estimate": diff,
+        "se": math.sqrt(var) if var > 0 else np.nan,
+        "statistic": w,
+        "p_value": float(stats.chi2.sf(w, 1)) if np.isfinite(w) else np.nan,
     }
 
 
@@ -425,9 +453,13 @@ def asymmetry(
 
     Severity gradient, latent: :math:`G = b_1 B + \zeta_G`, :math:`L = b_2 B + \zeta_L` with
     :math:`B = \eta_{ex} + \eta_{md} + \eta_{re}` (phantom factor) or an observed severity
-    column; slopes are reported standardized (``std_all``), their CIs are the Wald CIs of
-    :math:`b` rescaled by the model-implied SDs. :math:`b_1 = b_2` is tested by the
-    likelihood ratio of the model with one shared label (asymptotically equal to the Wald test).
+    column; slopes are reported standardized (``std_all``) with delta-method SEs and Wald CIs
+    (:meth:`CFAResult.standardized_solution`). :math:`b_1 = b_2` is tested by the likelihood
+    ratio of the model with one shared label and, beside it, by the Wald statistic
+    :math:`(\hat b_1 - \hat b_2)^2 / \widehat{\operatorname{Var}}(\hat b_1 - \hat b_2)`
+    from :meth:`CFAResult.vcov` (asymptotically equivalent). The latent index is the
+    difference of the regression factor scores :math:`\hat\eta_L - \hat\eta_G` of the
+    scalar model.
     Observed: a linear mixed model :math:`z_{iv} = \beta_0 + \beta_1 v + \beta_2 s_i + \beta_3
     v s_i + u_i + e_{iv}` (statsmodels ``MixedLM``, random intercept per person), whose
     :math:`\beta_3` is the asymmetry slope.
@@ -623,9 +655,19 @@ def asymmetry(
     models["severity_equal"] = _fit(frame, sv["equal"], missing)
     key_other = "severity_no_method" if method_factor else "severity_method"
     models[key_other] = _fit(frame, sv0["free"], missing)
-    gs = _std_slope(models["severity"], "G", sevname, z)
-    ls = _std_slope(models["severity"], "L", sevname, z)
+    std = models["severity"].standardized_solution(confidence_level=confidence_level)
+    gs = _std_slope(std, "G", sevname)
+    ls = _std_slope(std, "L", sevname)
     lr, _, lrp = _lrt(models["severity_equal"], models["severity"])
+    wald = _wald_equal(models["severity"], "b1", "b2")
+    slope_tests = pd.DataFrame(
+        [
+            {"test": "likelihood_ratio", "statistic": lr, "df": 1, "p_value": lrp,
+             "estimate": np.nan, "se": np.nan},
+            {"test": "wald", "statistic": wald["statistic"], "df": 1,
+             "p_value": wald["p_value"], "estimate": wald["estimate"], "se": wald["se"]},
+        ]
+    )
     asym_est = ls["estimate"] - gs["estimate"]
     # SE of the difference from the LR statistic (signed root), for the CI
     asym_se = abs(asym_est) / math.sqrt(lr) if lr > 0 else np.nan
@@ -691,6 +733,12 @@ def asymmetry(
         },
         index=data.index,
     )
+    fs = models["scalar"].predict(x)
+    if missing == "listwise":
+        fs[x.isna().any(axis=1)] = np.nan
+    idx["gain_latent"] = fs["G"]
+    idx["loss_latent"] = fs["L"]
+    idx["asymmetry_latent"] = fs["L"] - fs["G"]
     if profiles is not None:
         idx["profile"] = data[profiles].to_numpy()
     cc = x.dropna()
@@ -758,7 +806,8 @@ def asymmetry(
         f"Per SD of {label}, gain sensitivity changes by {gs['estimate']:+.2f} "
         f"[{gs['ci_low']:+.2f}, {gs['ci_high']:+.2f}] and loss sensitivity by "
         f"{ls['estimate']:+.2f} [{ls['ci_low']:+.2f}, {ls['ci_high']:+.2f}] SD; the asymmetry "
-        f"slope is {asym_est:+.2f} (LR chi2(1) = {lr:.1f}, p = {lrp:.2g}); quadratic term "
+        f"slope is {asym_est:+.2f} (LR chi2(1) = {lr:.1f}, p = {lrp:.2g}; Wald chi2(1) = "
+        f"{wald['statistic']:.1f}, p = {wald['p_value']:.2g}); quadratic term "
         f"{nonlin.loc[0, 'estimate']:+.3f} (p = {nonlin.loc[0, 'p_value']:.2g}); gain/loss "
         f"items {'are' if sev_inv_ok else 'are not'} invariant across low vs high severity."
         + (
@@ -835,6 +884,7 @@ def asymmetry(
         index=idx,
         index_summary=idx_sum,
         slopes=pd.DataFrame(slopes),
+        slope_tests=slope_tests,
         severity_invariance=sev_inv,
         nonlinearity=nonlin,
         models=models,

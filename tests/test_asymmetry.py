@@ -34,6 +34,30 @@ def test_reference_checks_pass(reference):
     assert reference.glance().shape[0] == 1
 
 
+def test_slope_tests_and_latent_index(reference):
+    """The Wald test sits beside the LR test; the latent index is L minus G factor scores."""
+    t = reference.slope_tests.set_index("test")
+    assert list(t.index) == ["likelihood_ratio", "wald"]
+    assert (t["df"] == 1).all()
+    # asymptotically equivalent tests: same conclusion, similar size
+    assert t.loc["wald", "statistic"] == pytest.approx(t.loc["likelihood_ratio", "statistic"],
+                                                       rel=0.25)
+    lat = reference.slopes[reference.slopes["version"] == "latent"].set_index("slope")
+    std = reference.models["severity"].standardized_solution()
+    g = std[(std["lhs"] == "G") & (std["op"] == "~")].iloc[0]
+    assert lat.loc["gain", "se"] == pytest.approx(g["se"], rel=1e-12)
+    assert lat.loc["gain", "ci_low"] == pytest.approx(g["ci_low"], rel=1e-12)
+    idx = reference.index
+    np.testing.assert_allclose(
+        idx["asymmetry_latent"], idx["loss_latent"] - idx["gain_latent"], rtol=1e-12
+    )
+    ok = idx["asymmetry_latent"].notna()
+    assert ok.sum() == reference.models["scalar"].n_obs
+    assert idx.loc[ok, "asymmetry_latent"].corr(idx.loc[ok, "asymmetry"]) > 0.7
+    aug = reference.augment(load_reference_cohort().data)
+    assert "asymmetry_latent" in aug.columns
+
+
 def test_method_factor_moves_both_slopes_up_without_it(reference):
     m = reference.method.set_index("model")
     assert m.loc["without method factor", "gain_slope"] > m.loc["with method factor", "gain_slope"]

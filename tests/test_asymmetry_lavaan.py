@@ -16,7 +16,12 @@ import pandas as pd
 import pytest
 
 import burnoutkit as bk
-from burnoutkit.asymmetry import comparability_models, separability_models, severity_models
+from burnoutkit.asymmetry import (
+    _wald_equal,
+    comparability_models,
+    separability_models,
+    severity_models,
+)
 
 REF_DIR = Path(__file__).resolve().parent / "reference"
 SCRIPT = REF_DIR / "asymmetry_lavaan.R"
@@ -89,6 +94,45 @@ def test_model_matches_lavaan(name):
     np.testing.assert_allclose(ours_se[free], ref_se[free], atol=TOL, rtol=TOL)
 
 
+@pytest.fixture(scope="module")
+def severity_fit():
+    syntax, std_lv = MODELS["severity_free"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return bk.cfa(DATA, model=syntax, std_lv=std_lv)
+
+
+def test_wald_test_of_equal_slopes_matches_lavaan(severity_fit):
+    """R: lavTestWald(fit_sev, constraints = "b1 == b2")."""
+    w = _wald_equal(severity_fit, "b1", "b2")
+    assert w["statistic"] == pytest.approx(REF["wald"]["stat"], rel=TOL)
+    assert w["p_value"] == pytest.approx(REF["wald"]["p_value"], abs=TOL)
+
+
+def test_standardized_slope_se_match_lavaan(severity_fit):
+    """R: standardizedSolution(fit_sev, type = "std.all") rows G ~ B and L ~ B."""
+    std = severity_fit.standardized_solution()
+    ref = REF["std_slopes"]
+    for k, lhs in enumerate(ref["lhs"]):
+        r = std[(std["lhs"] == lhs) & (std["op"] == "~") & (std["rhs"] == "B")].iloc[0]
+        assert r["std_all"] == pytest.approx(ref["est_std"][k], abs=TOL)
+        assert r["se"] == pytest.approx(ref["se"][k], abs=TOL)
+        assert r["ci_low"] == pytest.approx(ref["ci_lower"][k], abs=TOL)
+        assert r["ci_high"] == pytest.approx(ref["ci_upper"][k], abs=TOL)
+
+
+def test_latent_index_factor_scores_match_lavpredict():
+    """R: lavPredict(fit_scalar, method = "regression")."""
+    syntax, std_lv = MODELS["scalar"]
+    fit = bk.cfa(DATA, model=syntax, std_lv=std_lv)
+    fs = fit.predict(DATA)
+    ref = REF["factor_scores"]
+    np.testing.assert_allclose(fs["G"], ref["G"], atol=TOL)
+    np.testing.assert_allclose(fs["L"], ref["L"], atol=TOL)
+    np.testing.assert_allclose(
+        fs["L"] - fs["G"], np.asarray(ref["L"]) - np.asarray(ref["G"]), atol=TOL
+    )
+
+
 @pytest.mark.r
 def test_script_reproduces_reference(tmp_path):
     """Rscript tests/reference/asymmetry_lavaan.R <tmp>.json gives the stored values."""
@@ -98,3 +142,6 @@ def test_script_reproduces_reference(tmp_path):
     for name, ref in REF["models"].items():
         assert new["models"][name]["chisq"] == pytest.approx(ref["chisq"], rel=1e-8)
         np.testing.assert_allclose(new["models"][name]["est"], ref["est"], rtol=1e-8)
+    assert new["wald"]["stat"] == pytest.approx(REF["wald"]["stat"], rel=1e-8)
+    np.testing.assert_allclose(new["std_slopes"]["se"], REF["std_slopes"]["se"], rtol=1e-8)
+    np.testing.assert_allclose(new["factor_scores"]["L"], REF["factor_scores"]["L"], rtol=1e-8)

@@ -106,6 +106,7 @@ class _FitState:
     states: list[GroupState]
     E_inv: np.ndarray  # expected information, constrained inverse (x space, per case)
     prepared: PreparedData
+    vcov_x: np.ndarray | None = None  # covariance matrix of the free parameters (x space)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -230,6 +231,205 @@ class CFAResult(Result):
         row["converged"] = self.converged
         return pd.DataFrame([row])
 
+    # ------------------------------------------------------------------ inference
+    def _free_labels(self) -> list[str]:
+        """Return the free parameters' names as lavaan gives them (``lav_partable_labels``)."""
+        st = self._need_state()
+        t = self.parameters
+        out = []
+        for r in st.model.x_rows:
+            lab = t["label"].iat[r]
+            if not isinstance(lab, str) or not lab:
+                lab = f"{t['lhs'].iat[r]}{t['op'].iat[r]}{t['rhs'].iat[r] or ''}"
+                if t["group"].iat[r] > 1:
+                    lab += f".g{t['group'].iat[r]}"
+            out.append(lab)
+        return out
+
+    def vcov(self) -> pd.DataFrame:
+        r"""Covariance matrix of the free parameters, as ``lavaan::vcov(fit)``.
+
+        It is the matrix whose diagonal gives the ``se`` column of :meth:`tidy`: for
+        ``estimator="ML"`` the inverse expected information :math:`(N\,\mathcal I)^{-1}`; for
+        ``"MLR"`` the sandwich :math:`N^{-1}\mathcal I^{-1} J \mathcal I^{-1}`; with
+        ``missing="fiml"`` the inverse observed information (the Hessian of the casewise
+        log-likelihood). Equality constraints are imposed through
+        :math:`K (K' \mathcal I K)^{-1} K'`, so parameters sharing a label are perfectly
+        correlated.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Square, rows and columns named like lavaan's: the label if the parameter has one,
+            else ``lhs + op + rhs`` (``"G~sev"``, ``"visual=~x2"``, ``"x1~1"``), with ``.g2``,
+            ``.g3`` ... appended in later groups. Labels shared by constrained parameters
+            repeat, as in lavaan. Rows are in the order of the free parameters in the
+            parameter table (lavaan's order).
+
+        References
+        ----------
+        Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. *Journal
+        of Statistical Software, 48*(2), 1-36.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import burnoutkit as bk
+        >>> from burnoutkit.datasets import load_holzinger_swineford
+        >>> hs = load_holzinger_swineford()
+        >>> res = bk.cfa(hs, model="visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6")
+        >>> v = res.vcov()  # R: vcov(cfa(model, data = hs))
+        >>> bool(np.allclose(np.sqrt(v.loc["visual=~x2", "visual=~x2"]),
+        ...                  res.tidy().query("lhs == 'visual' & rhs == 'x2'")["se"]))
+        True
+        """
+        st = self._need_state()
+        if st.vcov_x is None:  # pragma: no cover - every fit stores it
+            raise BurnoutkitError("This result holds no covariance matrix of the parameters.")
+        names = self._free_labels()
+        v = 0.5 * (st.vcov_x + st.vcov_x.T)
+        return pd.DataFrame(v, index=names, columns=names)
+
+    def standardized_solution(self, *, confidence_level: float = 0.95) -> pd.DataFrame:
+        r"""Completely standardized estimates with delta-method standard errors.
+
+        As ``lavaan::standardizedSolution(fit, type = "std.all")``: with :math:`s(x)` the
+        standardized value of a parameter as a function of the free parameters :math:`x`,
+
+        .. math:: \widehat{\operatorname{Var}}(s) = J\,\widehat V\,J',\qquad
+                  J = \partial s / \partial x'
+
+        with :math:`\widehat V` = :meth:`vcov` and :math:`J` by central differences
+        (step :math:`10^{-6}\max(1, |x_k|)`).
+
+        Parameters
+        ----------
+        confidence_level : float, default 0.95
+            Level of the Wald intervals.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``lhs, op, rhs, group, std_all, se, z, p_value, ci_low, ci_high``, one row per
+            parameter of :meth:`tidy` (``==`` rows dropped). ``se`` is NaN where the
+            standardized value is fixed or undefined.
+
+        References
+        ----------
+        Bollen, K. A. (1989). *Structural Equations with Latent Variables* (pp. 349-350).
+        Wiley.
+        """
+        st = self._need_state()
+        level = confidence_level
+        if not 0 < level < 1:
+            raise BurnoutkitError(
+                "The 'confidence_level' parameter of standardized_solution must be a float in "
+                f"(0, 1); got {level!r}."
+            )
+        model = st.model
+        x0 = model.x_from_theta(st.theta)
+        # fixed-zero variances (phantom factors) make some std_all 0/0: those stay NaN
+        with np.errstate(invalid="ignore", divide="ignore"):
+            base = _std_all_at(model, x0)
+            J = np.zeros((len(base), len(x0)))
+            for k in range(len(x0)):
+                h = 1e-6 * max(1.0, abs(x0[k]))
+                xp, xm = x0.copy(), x0.copy()
+                xp[k] += h
+                xm[k] -= h
+                J[:, k] = (_std_all_at(model, xp) - _std_all_at(model, xm)) / (2 * h)
+        V = st.vcov_x if st.vcov_x is not None else st.E_inv / model.ntotal
+        var = np.einsum("ij,jk,ik->i", J, V, J)
+        var[var < 1e-15 * np.maximum(1.0, base**2)] = np.nan
+        se = np.sqrt(var)
+        q = stats.norm.ppf(0.5 + level / 2)
+        t = self.parameters
+        with np.errstate(invalid="ignore", divide="ignore"):
+            zval = base / se
+        out = pd.DataFrame(
+            {
+                "lhs": t["lhs"].to_numpy(),
+                "op": t["op"].to_numpy(),
+                "rhs": t["rhs"].to_numpy(),
+                "group": t["group"].to_numpy(),
+                "std_all": base,
+                "se": se,
+                "z": zval,
+                "p_value": 2 * stats.norm.sf(np.abs(zval)),
+                "ci_low": base - q * se,
+                "ci_high": base + q * se,
+            }
+        )
+        out = out[out["op"] != "=="]
+        if self.n_groups == 1:
+            out = out.drop(columns="group")
+        return out.reset_index(drop=True)
+
+    def predict(self, data: pd.DataFrame) -> pd.DataFrame:
+        r"""Factor scores by the regression (Thurstone) method, as ``lavaan::lavPredict(fit)``.
+
+        For respondent :math:`i` with observed variables :math:`o_i`,
+
+        .. math:: \hat\eta_i = E(\eta) + \Phi \Lambda_{o_i}' \Sigma_{o_i}^{-1}
+                  (y_{i,o_i} - \mu_{o_i}),
+
+        with :math:`E(\eta) = (I - B)^{-1}\alpha`, :math:`\Phi` the model-implied factor
+        covariance matrix and :math:`\mu, \Sigma` the model-implied moments. Without a mean
+        structure the data are centred at their sample means (lavaan does the same).
+
+        Parameters
+        ----------
+        data : pandas.DataFrame
+            Rows to score, with a column for every observed variable of the model. Rows with
+            missing values are scored from their observed variables (as lavaan does for a
+            FIML fit); a row with none observed gets NaN.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per latent variable of the model (in model order), indexed like
+            ``data``.
+
+        Raises
+        ------
+        BurnoutkitError
+            The model has more than one group, or ``data`` lacks model variables.
+
+        References
+        ----------
+        Thurstone, L. L. (1935). *The Vectors of Mind*. University of Chicago Press.
+        """
+        st = self._need_state()
+        model = st.model
+        if model.ngroups > 1:
+            raise BurnoutkitError(
+                "predict() scores one group; fit the model per group to score several."
+            )
+        absent = [v for v in model.ov_names if v not in data.columns]
+        if absent:
+            raise BurnoutkitError(
+                f"Variables {absent} of the model are not in the data; pass the columns the "
+                "model was fitted on."
+            )
+        s = st.states[0]
+        y = data[model.ov_names].to_numpy(dtype=float)
+        mu = s.mu if model.meanstructure else np.nanmean(y, axis=0)
+        phi = s.phi
+        eeta = s.Aalpha if model.meanstructure else np.zeros(model.m)
+        cov_ey = phi @ s.lam.T  # Cov(eta, y)
+        scores = np.full((len(y), model.m), np.nan)
+        obs = ~np.isnan(y)
+        patterns, inverse = np.unique(obs, axis=0, return_inverse=True)
+        for k, pat in enumerate(patterns):
+            rows = np.flatnonzero(inverse.ravel() == k)
+            if not pat.any():
+                continue
+            sig = s.sigma[np.ix_(pat, pat)]
+            w = np.linalg.solve(sig, cov_ey[:, pat].T).T  # Phi Lambda_o' Sigma_o^-1
+            scores[rows] = eeta + (y[np.ix_(rows, np.flatnonzero(pat))] - mu[pat]) @ w.T
+        keep = [model._eta_idx[f] for f in model.lv_names]
+        return pd.DataFrame(scores[:, keep], index=data.index, columns=list(model.lv_names))
+
     def _need_state(self) -> _FitState:
         if self._state is None:
             raise BurnoutkitError("This result holds no fitted model state.")
@@ -353,6 +553,24 @@ class CFAResult(Result):
                 }
             )
         return out
+
+
+def _std_all_at(model: SEMModel, x: np.ndarray) -> np.ndarray:
+    """``std_all`` of every parameter-table row at the free-parameter vector ``x``."""
+    states = model.states(np.zeros(model.ntheta), x=x)
+    if states is None:
+        return np.full(len(model.partable), np.nan)
+    est = model.row_value.copy()
+    est[model.x_rows] = x
+    est = np.where(np.isnan(est), 0.0, est)
+    lhs, op, rhs = model.col_lhs, model.col_op, model.col_rhs
+    grp = model.row_group
+    variances = {
+        (int(g), a): float(e)
+        for a, o, b, g, e in zip(lhs, op, rhs, grp, est, strict=True)
+        if o == "~~" and a == b
+    }
+    return standardize(model, states, lhs, op, rhs, grp, est, variances)[1]
 
 
 def _variance_map(params: pd.DataFrame) -> dict[tuple[int, str], float]:
@@ -771,7 +989,7 @@ def fit_table(
         reliability=rel,
         problems=tuple(problems),
         _state=_FitState(model=model, theta=out.theta, states=states, E_inv=E_inv,
-                         prepared=prepared),
+                         prepared=prepared, vcov_x=vcov_x),
     )
 
 

@@ -167,4 +167,16 @@ for (k in names(models)) {
   res$models[[k]] <- list(lhs = pe$lhs, op = pe$op, rhs = pe$rhs, est = pe$est, se = pe$se,
                           std_all = pe$std.all, chisq = unname(fm['chisq']), df = unname(fm['df']), cfi = unname(fm['cfi']))
 }
+# Wald test of equal severity slopes, delta-method SEs of the standardized slopes and the
+# regression factor scores of the scalar model (the latent asymmetry index is L - G)
+fit_sev <- cfa(models[['severity_free']]$syntax, data = d, std.lv = TRUE, estimator = 'ML')
+wald <- lavTestWald(fit_sev, constraints = 'b1 == b2')
+ss <- standardizedSolution(fit_sev, type = 'std.all')
+ss <- ss[ss$op == '~' & ss$lhs %in% c('G', 'L') & ss$rhs == 'B', ]
+res$wald <- list(stat = wald$stat, df = wald$df, p_value = wald$p.value)
+res$std_slopes <- list(lhs = ss$lhs, rhs = ss$rhs, est_std = ss$est.std, se = ss$se,
+                       ci_lower = ss$ci.lower, ci_upper = ss$ci.upper)
+fit_scalar <- cfa(models[['scalar']]$syntax, data = d, std.lv = FALSE, estimator = 'ML')
+fs <- lavPredict(fit_scalar, method = 'regression')
+res$factor_scores <- list(G = unname(fs[, 'G']), L = unname(fs[, 'L']))
 write_json(res, out, digits = NA, auto_unbox = TRUE, pretty = TRUE)
