@@ -18,6 +18,7 @@ mapped onto the estimated parameters (``theta``: one per equality class).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -297,7 +298,8 @@ class SEMModel:
         return st
 
     @staticmethod
-    def _put(st: GroupState, mat: int, r: int, c: int, v: float) -> None:
+    def _put(st: GroupState, mat: int, r: Any, c: Any, v: Any) -> None:
+        """Write value(s) ``v`` at row(s) ``r`` and column(s) ``c`` of one model matrix."""
         if mat == LAMBDA:
             st.lam[r, c] = v
         elif mat == THETA:
@@ -340,21 +342,7 @@ class SEMModel:
                 sel = sl.mat == mat
                 if not sel.any():
                     continue
-                r, c, v = sl.row[sel], sl.col[sel], vals[sel]
-                if mat == LAMBDA:
-                    st.lam[r, c] = v
-                elif mat == THETA:
-                    st.theta[r, c] = v
-                    st.theta[c, r] = v
-                elif mat == PSI:
-                    st.psi[r, c] = v
-                    st.psi[c, r] = v
-                elif mat == BETA:
-                    st.beta[r, c] = v
-                elif mat == NU:
-                    st.nu[r] = v
-                else:
-                    st.alpha[r] = v
+                self._put(st, mat, sl.row[sel], sl.col[sel], vals[sel])
             if not st.finish():
                 return None
             out.append(st)

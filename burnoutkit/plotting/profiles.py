@@ -1,20 +1,6 @@
 """Figures for latent profile analysis: profile means, enumeration criteria, outcomes by profile.
 
-Examples
---------
->>> import matplotlib
->>> matplotlib.use("Agg")
->>> import matplotlib.pyplot as plt
->>> import burnoutkit as bk
->>> from burnoutkit.datasets import simulate_cohort
->>> from burnoutkit.plotting import plot_profile_means
->>> cohort = simulate_cohort(600, random_state=1)
->>> core = cohort.truth.respondents[["ex", "md", "re"]]  # latent scores, to keep it short
->>> res = bk.fit_profiles(core, n_profiles=5, template="burnout", random_state=1)
->>> ax = plot_profile_means(res)
->>> len(ax.lines)
-5
->>> plt.close("all")
+Each function's docstring has a runnable example on a simulated cohort.
 """
 
 from __future__ import annotations
