@@ -18,43 +18,7 @@ out_dir <- if (length(args) >= 1) args[1] else file.path("tests", "reference")
 data_dir <- file.path(out_dir, "data")
 dir.create(data_dir, recursive = TRUE, showWarnings = FALSE)
 
-# ---------------------------------------------------------------- a JSON writer at full precision
-num_json <- function(v) {
-  vapply(v, function(z) {
-    if (is.na(z) && !is.nan(z)) "null"
-    else if (is.nan(z)) "NaN"
-    else if (is.infinite(z)) if (z > 0) "Infinity" else "-Infinity"
-    else sprintf("%.17g", z)
-  }, character(1))
-}
-str_json <- function(s) paste0("\"", gsub("\"", "\\\\\"", s), "\"")
-to_json <- function(x) {
-  if (is.null(x)) return("null")
-  if (is.data.frame(x)) {
-    return(to_json(list(rownames = rownames(x), columns = colnames(x),
-                        data = lapply(seq_len(ncol(x)), function(j) as.numeric(x[[j]])))))
-  }
-  if (is.matrix(x)) {
-    return(to_json(list(rownames = rownames(x), columns = colnames(x),
-                        data = lapply(seq_len(ncol(x)), function(j) as.numeric(x[, j])))))
-  }
-  if (is.list(x)) {
-    if (!is.null(names(x))) {
-      parts <- mapply(function(k, v) paste0(str_json(k), ": ", to_json(v)), names(x), x)
-      return(paste0("{", paste(parts, collapse = ", "), "}"))
-    }
-    return(paste0("[", paste(vapply(x, to_json, character(1)), collapse = ", "), "]"))
-  }
-  if (length(x) == 0) return("[]")
-  if (is.character(x) || is.factor(x)) {
-    x <- as.character(x)
-    return(if (length(x) == 1) str_json(x) else paste0("[", paste(str_json(x), collapse = ", "), "]"))
-  }
-  if (is.logical(x) && length(x) == 1 && !is.na(x)) return(if (x) "true" else "false")
-  v <- num_json(as.numeric(x))
-  if (length(x) == 1 && is.null(names(x))) return(v)
-  paste0("[", paste(v, collapse = ", "), "]")
-}
+source(file.path("tests", "reference", "_json.R"))  # num_json, str_json, to_json
 
 # ---------------------------------------------------------------- data
 bfi <- psychTools::bfi
