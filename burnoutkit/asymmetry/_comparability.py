@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from burnoutkit.asymmetry._models import comparability_models
-from burnoutkit.asymmetry._stats import _fit, _holm, _lrt, _row
+from burnoutkit.asymmetry._stats import _fit, _holm, _invariance_steps, _lrt, _row
 from burnoutkit.errors import BurnoutkitWarning
 from burnoutkit.factors.cfa import CFAResult
 
@@ -66,22 +66,7 @@ def check_comparability(
     cm = comparability_models(pairs)
     for k in ("configural", "metric", "scalar"):
         models[k] = _fit(x, cm[k], missing, std_lv=False)
-    steps = []
-    for k, prev in (("metric", "configural"), ("scalar", "metric")):
-        c, d_, pp = _lrt(models[k], models[prev])
-        dc = models[k].cfi - models[prev].cfi
-        steps.append(
-            {
-                "level": k,
-                "versus": prev,
-                "chisq_diff": c,
-                "df_diff": d_,
-                "p_value": pp,
-                "delta_cfi": dc,
-                "decision": "invariant" if dc > -delta_cfi else "not invariant",
-            }
-        )
-    comp = pd.DataFrame(steps)
+    comp = _invariance_steps(models, delta_cfi)
     rows = []
     for k, (g, lo) in enumerate(pairs):
         model_k = cm["scalar"].replace(f"{lo} ~ i{k + 1}*1", f"{lo} ~ 1")

@@ -16,6 +16,7 @@ from burnoutkit.asymmetry._models import severity_models
 from burnoutkit.asymmetry._stats import (
     _bank_parts,
     _fit,
+    _invariance_steps,
     _keyed,
     _lrt,
     _row,
@@ -352,22 +353,7 @@ def _severity_invariance(
                 missing=missing,
                 meanstructure=True,
             )
-    rows = []
-    for k, prev in (("metric", "configural"), ("scalar", "metric")):
-        c, d_, p = _lrt(fits[k], fits[prev])
-        dc = fits[k].cfi - fits[prev].cfi
-        rows.append(
-            {
-                "level": k,
-                "versus": prev,
-                "chisq_diff": c,
-                "df_diff": d_,
-                "p_value": p,
-                "delta_cfi": dc,
-                "decision": "invariant" if dc > -delta_cfi else "not invariant",
-            }
-        )
-    return pd.DataFrame(rows)
+    return _invariance_steps(fits, delta_cfi)
 
 
 def gradient_test(bank: ItemBank, data: pd.DataFrame, *, missing: str = "listwise") -> dict:

@@ -68,6 +68,26 @@ def _lrt(restricted: CFAResult, free: CFAResult) -> tuple[float, int, float]:
     return float(d), int(df), float(stats.chi2.sf(max(d, 0.0), df))
 
 
+def _invariance_steps(fits: dict[str, CFAResult], delta_cfi: float) -> pd.DataFrame:
+    """Metric against configural and scalar against metric: LR test, delta CFI, decision."""
+    rows = []
+    for level, previous in (("metric", "configural"), ("scalar", "metric")):
+        chisq, df, p_value = _lrt(fits[level], fits[previous])
+        change = fits[level].cfi - fits[previous].cfi
+        rows.append(
+            {
+                "level": level,
+                "versus": previous,
+                "chisq_diff": chisq,
+                "df_diff": df,
+                "p_value": p_value,
+                "delta_cfi": change,
+                "decision": "invariant" if change > -delta_cfi else "not invariant",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def _holm(p: np.ndarray) -> np.ndarray:
     order = np.argsort(p)
     m = len(p)
