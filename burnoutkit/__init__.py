@@ -80,6 +80,7 @@ from burnoutkit.reliability import (
 )
 from burnoutkit.responses import Responses, check_responses
 from burnoutkit.scoring import NormsResult, ScoreResult, norm_table, norms, score
+from burnoutkit.screening import ScreeningResult, screen
 
 __all__ = [
     "AlphaResult",
@@ -124,6 +125,7 @@ __all__ = [
     "Responses",
     "SEMResult",
     "ScoreResult",
+    "ScreeningResult",
     "SmallProfileWarning",
     "SplitHalfResult",
     "TestRetestResult",
@@ -156,6 +158,7 @@ __all__ = [
     "profile_outcomes",
     "reliability",
     "score",
+    "screen",
     "sem",
     "show_versions",
     "split_half",

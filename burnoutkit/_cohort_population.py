@@ -38,7 +38,7 @@ __all__ = [
     "resolve_population",
 ]
 
-MODEL_VERSION = "1.0"
+MODEL_VERSION = "1.1"
 
 CORE = ("ex", "md", "re")
 FACTORS = (
@@ -113,8 +113,8 @@ _LOADINGS = {
 _CROSS_LOADINGS = {"ex2": {"md": 0.25}, "er2": {"ic": -0.25}, "rg5": {"ad": 0.30}}
 _PAIR_RESIDUAL_R = {"gs1": 0.20, "gs2": 0.22, "gs3": 0.24, "gs4": 0.26, "gs5": 0.28, "gs6": 0.30}
 _CATEGORY_USE = {
-    "burnout": [0.24, 0.31, 0.27, 0.14, 0.04],
-    "resource": [0.04, 0.14, 0.27, 0.31, 0.24],
+    "burnout": [0.12, 0.26, 0.30, 0.22, 0.10],
+    "resource": [0.10, 0.22, 0.30, 0.26, 0.12],
     "gain": [0.10, 0.25, 0.34, 0.22, 0.09],
     "loss": [0.06, 0.19, 0.33, 0.28, 0.14],
 }
@@ -147,7 +147,7 @@ class Population:
     """
 
     profiles: Any = "five"
-    within_profile_sd: float = 0.45
+    within_profile_sd: float = 0.30
     factor_slopes: Mapping[str, Mapping[str, float]] = field(
         default_factory=lambda: copy.deepcopy(_FACTOR_SLOPES)
     )

@@ -122,7 +122,7 @@ def simulate_cohort(n: int = 3000, *, random_state: int | None, **population: An
             The latent profiles: ``"five"`` (engaged, ineffective, overextended, disengaged,
             burnout), ``"severity"`` (four level profiles that differ only in severity), or a
             mapping ``{name: {"share": p, "means": [ex, md, re]}}``.
-        within_profile_sd : float, default 0.45
+        within_profile_sd : float, default 0.30
             Standard deviation of each core dimension within a profile (profile metric).
         gain_slope, loss_slope : float, default -0.35 and 0.10
             Standardized slopes of gain sensitivity ``G`` and loss sensitivity ``L`` on ``B``.

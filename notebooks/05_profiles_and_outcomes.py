@@ -108,12 +108,12 @@ best_k.set_index("model")["n_profiles"].rename("n_profiles with lowest BIC")
 # shown because it favours well-separated solutions; it is not what we choose by.
 #
 # In the full run (`N_INIT = 20`) the BIC reaches its minimum at **5 profiles** for the
-# classic LPA (EEI, local independence), and the lowest BIC overall is VVI with 5 profiles;
-# the number five is therefore stable across the parameterizations that do not model
-# covariances. Between EEI and VVI we take **EEI**: the extra variance parameters of VVI are
-# spent on the floor effect of scale scores made of five 1-5 items (a profile squeezed
-# against the lowest answers has a small variance), not on a different profile structure (see
-# the template distances below).
+# classic LPA (EEI, local independence) and also for VVI and EEE; only VVV, which spends six
+# covariance parameters on every profile, stops earlier. The number five is therefore stable
+# across parameterizations. We take **EEI**, the most parsimonious of them: the variance
+# differences VVI estimates come mostly from the bounds of scale scores made of five 1-5
+# items (a profile near the lowest answers has a smaller variance), not from a different
+# profile structure (see the template distances below).
 #
 # Now the BLRT, within the chosen parameterization (`N_BOOT` bootstrap samples per test; with
 # fewer than 19 samples no p-value can fall below .05).
@@ -137,16 +137,20 @@ vvi = bk.fit_profiles(core, n_profiles=K, variances="varying", covariances="zero
 vvi.template_distance.rename("VVI distance from the template (SD units)")
 
 # %% [markdown]
-# **The BLRT disagrees with the BIC here**, and that is instructive. With 3000 respondents the
-# BLRT detects any misfit of the model itself: scale scores are discrete and bounded, not
-# normal within profiles, and an extra profile always absorbs some of that. In the full run
-# the test of 6 against 5 profiles is still significant, and so are larger ones. Nylund et al.
-# found the BLRT reliable when the model is correctly specified; when it keeps rejecting at
-# every K, its p-values measure sample size and misspecification rather than the number of
-# substantive profiles. The BIC penalizes each added profile by about `p ln n`, and its
-# choice (5) is the one we report, with the BLRT results in the supplement. The VVI solution
-# with the same number of profiles places a profile far from every Leiter-Maslach pattern
-# (distance above 2 SD), a sign that it models the distribution's shape, not a profile.
+# **The BLRT agrees with the BIC**: every test up to 5 against 4 profiles is significant, and
+# 6 against 5 is not, so the first non-significant test (Nylund et al.'s rule) points to five
+# profiles. The six-profile solution also fails to replicate its best log-likelihood across
+# starts and has a small extra profile, the usual signs of a split that the data do not
+# support.
+#
+# A caution for real data: with thousands of respondents the BLRT detects any misfit of the
+# model itself. When scale scores pile up at the lowest answers (strong floor effects), the
+# within-profile distributions are skewed, an extra profile always absorbs some of that, and
+# the BLRT keeps rejecting at every K (Bauer & Curran, 2003). Its p-values then measure
+# sample size and misspecification rather than the number of substantive profiles, and the
+# BIC's choice, checked against the profile patterns, is the one to report. The VVI solution
+# with the same number of profiles is shown for that check: its template distances say
+# whether its profiles are the same patterns.
 #
 # ## 2. The chosen model and how well it classifies
 
@@ -171,11 +175,11 @@ lpa.classification  # rows: assigned profile; columns: average posterior probabi
 # template labels are assigned by distance between the standardized profile means and the
 # template's patterns; `lpa.template_distance` shows all are close.
 #
-# Classification is moderate: the relative entropy is about .75 and the average posterior
-# probability of the assigned profile ranges from about .75 (disengaged) to .91 (engaged).
-# Values below .80 mean that a noticeable share of respondents sit between profiles, and
-# anything computed from the modal assignment (counts per profile, outcome means per
-# assigned profile) inherits that error. Section 4 deals with it.
+# Classification is good but not perfect: the relative entropy is about .81 and the average
+# posterior probability of the assigned profile ranges from about .77 (disengaged) to .96
+# (engaged). Values below .80 mean that a noticeable share of respondents sit between
+# profiles, and anything computed from the modal assignment (counts per profile, outcome means
+# per assigned profile) inherits that error. Section 4 deals with it.
 #
 # ## 3. Comparison with the true profiles
 
@@ -190,7 +194,8 @@ pd.crosstab(pd.Series(truth, name="true profile"),
 
 # %% [markdown]
 # The labels name the right groups (the largest cell of each column is its own true profile),
-# but the adjusted Rand index is only moderate. Is the LPA to blame? Two checks:
+# and the adjusted Rand index is about .72: good, but far from perfect. Is the LPA to blame?
+# Two checks:
 #
 # - **The oracle**: a classifier that knows the true memberships, and uses them to compute the
 #   shares, profile means and pooled within-profile variances *of the same observed scores*,
@@ -219,15 +224,15 @@ pd.Series({"LPA on observed scale scores": ari, "oracle on observed scale scores
            "LPA on latent (error-free) scores": ari_latent}, name="adjusted Rand index")
 
 # %% [markdown]
-# The LPA reaches what the oracle reaches (about .57): the **bound is the measurement error of
+# The LPA reaches what the oracle reaches (about .72): the **bound is the measurement error of
 # the scores**, not the estimator. Each scale is the mean of five 1-5 items, so a
 # respondent's observed score scatters around their true level by a good part of the distance
 # between neighbouring profiles (reliability of about .8 to .85 on scales whose profiles lie
 # 0.5 to 1 SD apart). On the error-free latent scores the same model recovers the profiles
-# well (ARI around .85). A higher ARI on these data would require more reliable indicators
-# (more items, or a latent-variable model of the items), not a different mixture model. For a
-# paper: report entropy and the classification table, and never present modal assignments as
-# if they were the true profiles.
+# almost perfectly (ARI about .98). A higher ARI on these data would require more reliable
+# indicators (more items, or a latent-variable model of the items), not a different mixture
+# model. For a paper: report entropy and the classification table, and never present modal
+# assignments as if they were the true profiles.
 #
 # ## 4. Profiles and outcomes: three-step BCH and ML
 #
@@ -273,8 +278,8 @@ print("95% intervals covering the population value: " + ", ".join(
 table
 
 # %% [markdown]
-# All three outcomes differ clearly between the profiles (omnibus Wald tests above; η² from
-# about .08 for absence to about .2 for wellbeing). The **burnout** and **disengaged** profiles
+# All three outcomes differ clearly between the profiles (omnibus Wald tests and effect sizes
+# above). The **burnout** and **disengaged** profiles
 # are the costly ones: two and a half to three times the sickness absence of the engaged, and
 # about four times their turnover intention. Disengaged respondents, despite moderate
 # exhaustion, have turnover intention as high as the burnout profile: mental distance, not
@@ -283,7 +288,7 @@ table
 #
 # In the full run all 15 BCH and ML intervals cover the population values of the simulation
 # (the crosses). The naive estimates lie closer together than the truth (lower for the costly
-# profiles, higher for the engaged), and several of its intervals miss: respondents
+# profiles, higher for the engaged), and its intervals can miss: respondents
 # misclassified into a neighbouring profile carry their outcomes with them. In a paper, report
 # BCH (or ML) with the pairwise comparisons of `results["bch"].pairwise`.
 #
@@ -329,8 +334,8 @@ ax.set(xlabel="wellbeing: burnout minus engaged", ylabel="",
 plt.show()
 
 # %% [markdown]
-# The naive difference is pulled toward zero, in the full run by about a tenth of its
-# population value on average: with entropy around .75, a sizable share of the respondents
+# The naive difference is pulled toward zero (the table above gives its relative bias): with
+# an entropy around .8, a sizable share of the respondents
 # assigned to "burnout" are really disengaged or overextended, and vice versa, so the group
 # means mix. BCH and ML correct for
 # the known classification error and are centred on the population value; they pay for it
@@ -375,8 +380,8 @@ lpa_sev.means.round(2)
 #   independence (EEI) the mixture has to reproduce the correlation with profiles lined up
 #   along the diagonal. In the full run neither EEI nor EEE stops at the true four profiles:
 #   after three or four, the BIC keeps falling slowly (the scale scores are bounded and not
-#   normal within profiles), and the classification into adjacent levels is poor (ARI about
-#   .35), because neighbouring levels overlap. A flat BIC curve with parallel profiles is
+#   normal within profiles), and the classification into adjacent levels is poorer than for
+#   the five crossing profiles (the ARI printed above), because neighbouring levels overlap. A flat BIC curve with parallel profiles is
 #   weak evidence for *types*: a continuum of severity produces the same picture.
 # - The reference cohort's five profiles are different in kind: they cross (overextended is
 #   high on exhaustion only, ineffective on reduced efficacy only), which a severity continuum

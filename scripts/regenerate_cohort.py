@@ -1,7 +1,7 @@
 """Regenerate the shipped reference cohort in datasets/reference_cohort/.
 
 Run from the repository root:  python scripts/regenerate_cohort.py
-The files are a pure function of the seed, N and the population model (version 1.0), so a run
+The files are a pure function of the seed, N and the population model (version 1.1), so a run
 on an unchanged checkout reproduces them byte for byte; tests/test_datasets.py checks this.
 """
 

@@ -270,7 +270,7 @@ def test_inputs_are_not_mutated():
 
 def test_default_population_lists_every_keyword():
     defaults = default_population()
-    assert defaults["within_profile_sd"] == 0.45
+    assert defaults["within_profile_sd"] == 0.30
     assert defaults["noninvariant_item"] == "er3"
     cohort = simulate_cohort(100, random_state=0, **defaults)
     assert cohort.truth.parameters["population"] == defaults

@@ -1,8 +1,9 @@
 """Gaussian mixtures (EEI, VVI, EEE, VVV) against mclust 6.0.0.
 
 Reference values: tests/reference/profiles_mclust.R -> profiles_mclust.json, on faithful,
-iris[, 1:4], mclust's diabetes and a simulated five-profile data set (profiles_sim5.csv), for
-1 to 6 profiles. ``default`` is ``mclust::Mclust(x, G, modelNames)``; ``tight`` is the same fit
+iris[, 1:4], mclust's diabetes, a simulated five-profile data set (profiles_sim5.csv) and the
+reference cohort's core scale scores (profiles_cohort.csv, computed in R from the shipped
+cohort), for 1 to 6 profiles. ``default`` is ``mclust::Mclust(x, G, modelNames)``; ``tight`` is the same fit
 from the same hierarchical partition with EM tolerance 1e-11 (mclust's default 1e-5 stops early:
 on faithful VVI with 4 profiles its log-likelihood is 5.6 below the optimum it is heading to).
 """
@@ -24,9 +25,11 @@ REF_DIR = Path(__file__).parent / "reference"
 REF = json.loads((REF_DIR / "profiles_mclust.json").read_text())
 DATA = {
     name: pd.read_csv(REF_DIR / "data" / f"profiles_{name}.csv")
-    for name in ("faithful", "iris", "diabetes", "sim5")
+    for name in ("faithful", "iris", "diabetes", "sim5", "cohort")
 }
 DATA["sim5"] = DATA["sim5"][["exhaustion", "mental_distance", "reduced_efficacy"]]
+COHORT_IDS = DATA["cohort"]["id"]
+DATA["cohort"] = DATA["cohort"][["ex", "md", "re"]]
 FITS = REF["fits"]
 IDS = [f"{f['data']}-{f['model']}-{f['G']}" for f in FITS]
 
@@ -164,3 +167,18 @@ def test_lmr_matches_tidylpa_calc_lrt():
         assert stat == pytest.approx(row["lmr_lr"], rel=1e-10)
         assert df == row["df"]
         assert p == pytest.approx(row["lmr_p"], rel=1e-8, abs=1e-300)
+
+
+def test_cohort_scores_are_burnoutkits_scale_scores():
+    """R: rowMeans of the reverse-keyed core items of the shipped cohort, complete cases
+    (profiles_cohort.csv); burnoutkit's scoring of the same respondents gives the same scores."""
+    import burnoutkit as bk
+    from burnoutkit.datasets import load_reference_cohort
+
+    data = load_reference_cohort().data
+    items = [f"{s}{i}" for s in ("ex", "md", "re") for i in range(1, 6)]
+    complete = data[items].notna().all(axis=1).to_numpy()
+    with pytest.warns(bk.ProratingWarning):
+        ours = bk.score(bk.load_bank("bai"), data).scores()[["ex", "md", "re"]][complete]
+    assert list(data["id"][complete]) == list(COHORT_IDS)
+    np.testing.assert_allclose(ours.to_numpy(), DATA["cohort"].to_numpy(), atol=1e-12)

@@ -50,6 +50,21 @@ def test_bic_picks_five_profiles(cohort):
     assert res.recommended_n_profiles == 5
 
 
+def test_blrt_picks_five_profiles(cohort):
+    """The bootstrap LRT (39 samples: the smallest p-value is .025) rejects 4 profiles against 5
+    and does not reject 5 against 6 (Nylund et al. 2007: the first non-significant test)."""
+    _, core, _ = cohort
+    # the six-profile solution splits a profile without a stable optimum: its best
+    # log-likelihood is not replicated across starts, which the result warns about
+    with pytest.warns(ConvergenceWarning, match="not replicated"):
+        res = bk.enumerate_profiles(core, n_profiles=range(4, 7), variances="equal",
+                                    covariances="zero", n_boot=39, random_state=1, progress=False)
+    p = res.fits.set_index("n_profiles")["blrt_p"]
+    assert p[5] < 0.05
+    assert p[6] > 0.05
+    assert res.recommended_n_profiles == 5
+
+
 def test_adjusted_rand_index_matches_the_oracle(cohort, lpa):
     """The oracle is the Bayes classifier with the true memberships' parameters on the same
     scores (shares, profile means and pooled within-profile variances of the observed scale
@@ -64,16 +79,7 @@ def test_adjusted_rand_index_matches_the_oracle(cohort, lpa):
     pooled = np.diag(sum(((x[lab == k] - mean[k]) ** 2).sum(axis=0) for k in range(5)) / len(x))
     oracle = adjusted_rand_score(lab, gm.posterior(x, pro, mean, np.stack([pooled] * 5)).argmax(1))
     assert ari >= oracle - 0.05
-    assert ari == pytest.approx(0.5716, abs=0.005)
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "ARI >= .65 is out of reach on the cohort's observed scale scores: the oracle classifier "
-    "reaches .573 (measurement error of five 1-5 items per scale); on the true latent scores the "
-    "same LPA reaches .857"))
-def test_adjusted_rand_index_at_least_065(cohort, lpa):
-    _, _, truth = cohort
-    assert adjusted_rand_score(truth, lpa.assignment.astype(str)) >= 0.65
+    assert ari >= 0.65
 
 
 def test_lpa_on_latent_scores_recovers_profiles(cohort):

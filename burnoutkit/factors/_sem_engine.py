@@ -841,6 +841,13 @@ def start_values(model: SEMModel) -> np.ndarray:
             else:
                 fvar[f] = 1.0
             loads[f] = dict(zip(items, lam, strict=True))
+        # a factor measured only by other factors (higher order) starts with half the mean
+        # variance of its indicators, not lavaan's 0.05: from 0.05 the first steps overshoot
+        # and can run into a ridge of huge loadings and negative disturbance variances
+        for f in model.lv_names:
+            below = [rhs[i] for i in rows if op[i] == "=~" and lhs[i] == f and rhs[i] in fvar]
+            if f not in fvar and below:
+                fvar[f] = 0.5 * float(np.mean([fvar[b] for b in below]))
         communality = np.zeros(model.p)
         for f, d in loads.items():
             for v, lam_v in d.items():

@@ -4,6 +4,8 @@
 # Writes the data sets to tests/reference/data/profiles_*.csv and the fits to
 # tests/reference/profiles_mclust.json (full precision).
 #
+# Data sets: faithful, iris[, 1:4], mclust's diabetes, a simulated five-profile set (sim5) and the
+# reference cohort's core scale scores (cohort).
 # For every data set, parameterization (EEI, VVI, EEE, VVV) and number of profiles G = 1..6:
 #   - `default`: mclust::Mclust(x, G, modelNames) with mclust's defaults (hierarchical
 #     initialization, EM tolerance 1e-5 on the relative change of the log-likelihood);
@@ -50,12 +52,27 @@ data(diabetes, package = "mclust")
 write.csv(diabetes[, c("glucose", "insulin", "sspg")], file.path(data_dir, "profiles_diabetes.csv"),
           row.names = FALSE)
 
+# The reference cohort's core scale scores: mean of the five items of exhaustion, mental distance
+# and reduced efficacy (1-5; reverse keys of the BAI bank: ex4, md4, re2, re4), complete cases.
+cohort <- read.csv("datasets/reference_cohort/cohort.csv")
+core_items <- paste0(rep(c("ex", "md", "re"), each = 5), 1:5)
+reverse <- c("ex4", "md4", "re2", "re4")
+answers <- cohort[, core_items]
+answers[, reverse] <- 6 - answers[, reverse]
+complete <- complete.cases(answers)
+core <- data.frame(id = cohort$id[complete],
+                   ex = rowMeans(answers[complete, paste0("ex", 1:5)]),
+                   md = rowMeans(answers[complete, paste0("md", 1:5)]),
+                   re = rowMeans(answers[complete, paste0("re", 1:5)]))
+write.csv(core, file.path(data_dir, "profiles_cohort.csv"), row.names = FALSE)
+
 # Read back what the tests read, so both sides see the same doubles.
 sets <- list(
   faithful = read.csv(file.path(data_dir, "profiles_faithful.csv")),
   iris = read.csv(file.path(data_dir, "profiles_iris.csv")),
   diabetes = read.csv(file.path(data_dir, "profiles_diabetes.csv")),
-  sim5 = read.csv(file.path(data_dir, "profiles_sim5.csv"))[, 1:3]
+  sim5 = read.csv(file.path(data_dir, "profiles_sim5.csv"))[, 1:3],
+  cohort = read.csv(file.path(data_dir, "profiles_cohort.csv"))[, c("ex", "md", "re")]
 )
 
 fit_record <- function(fit) {
