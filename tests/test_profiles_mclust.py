@@ -3,9 +3,10 @@
 Reference values: tests/reference/profiles_mclust.R -> profiles_mclust.json, on faithful,
 iris[, 1:4], mclust's diabetes, a simulated five-profile data set (profiles_sim5.csv) and the
 reference cohort's core scale scores (profiles_cohort.csv, computed in R from the shipped
-cohort), for 1 to 6 profiles. ``default`` is ``mclust::Mclust(x, G, modelNames)``; ``tight`` is the same fit
-from the same hierarchical partition with EM tolerance 1e-11 (mclust's default 1e-5 stops early:
-on faithful VVI with 4 profiles its log-likelihood is 5.6 below the optimum it is heading to).
+cohort), for 1 to 6 profiles. ``default`` is ``mclust::Mclust(x, G, modelNames)``; ``tight`` is
+the same fit from the same hierarchical partition with EM tolerance 1e-11 (mclust's default 1e-5
+stops early: on faithful VVI with 4 profiles its log-likelihood is 5.6 below the optimum it is
+heading to).
 """
 
 from __future__ import annotations
