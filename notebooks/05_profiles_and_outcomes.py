@@ -375,14 +375,15 @@ lpa_sev.means.round(2)
 # nearly equal means on the three scales within each profile. Two lessons for reading LPA
 # results:
 #
-# - Level profiles are what an LPA finds when the indicators are strongly correlated (here
-#   about .6) and the differences between people are mainly in overall severity. Under local
-#   independence (EEI) the mixture has to reproduce the correlation with profiles lined up
-#   along the diagonal. In the full run neither EEI nor EEE stops at the true four profiles:
-#   after three or four, the BIC keeps falling slowly (the scale scores are bounded and not
-#   normal within profiles), and the classification into adjacent levels is poorer than for
-#   the five crossing profiles (the ARI printed above), because neighbouring levels overlap. A flat BIC curve with parallel profiles is
-#   weak evidence for *types*: a continuum of severity produces the same picture.
+# - Level profiles are what an LPA finds when the indicators are strongly correlated (see
+#   the correlations printed above) and the differences between people are mainly in overall
+#   severity. Under local independence (EEI) the mixture has to reproduce the correlation with
+#   profiles lined up along the diagonal. The BIC need not stop at the true four profiles
+#   (the scale scores are bounded and not normal within profiles), and the classification
+#   into adjacent levels is poorer than for the five crossing profiles (the ARI printed
+#   above), because neighbouring levels overlap.
+#   A flat BIC curve with parallel profiles is weak evidence for *types*: a continuum of
+#   severity produces the same picture.
 # - The reference cohort's five profiles are different in kind: they cross (overextended is
 #   high on exhaustion only, ineffective on reduced efficacy only), which a severity continuum
 #   cannot produce. That crossing, not the number of profiles, is the evidence for the
