@@ -28,6 +28,7 @@ from burnoutkit.errors import (
     ResponseError,
     ResponseWarning,
     SmallProfileWarning,
+    SparseCategoryWarning,
 )
 from burnoutkit.factors import (
     BartlettResult,
@@ -127,6 +128,7 @@ __all__ = [
     "ScoreResult",
     "ScreeningResult",
     "SmallProfileWarning",
+    "SparseCategoryWarning",
     "SplitHalfResult",
     "TestRetestResult",
     "__version__",

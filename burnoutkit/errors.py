@@ -30,6 +30,7 @@ __all__ = [
     "ResponseError",
     "ResponseWarning",
     "SmallProfileWarning",
+    "SparseCategoryWarning",
 ]
 
 
@@ -99,3 +100,7 @@ class ListwiseDeletionWarning(BurnoutkitWarning):
 
 class SmallProfileWarning(BurnoutkitWarning):
     """A latent profile is too small to interpret or to replicate (its size and share are named)."""
+
+
+class SparseCategoryWarning(BurnoutkitWarning):
+    """An ordinal item's category has very few respondents (item, category, group, count named)."""

@@ -150,7 +150,7 @@ def test_summary_statistics_with_means_and_groups(holzinger_swineford):
 @pytest.mark.parametrize(
     ("kwargs", "error", "fragment"),
     [
-        ({"estimator": "WLSMV"}, bk.BurnoutkitError, "must be one of 'ML', 'MLR'"),
+        ({"estimator": "GLS"}, bk.BurnoutkitError, "must be one of 'ML', 'MLR'"),
         ({"confidence_level": 95}, bk.BurnoutkitError, "float in \\(0, 1\\)"),
         ({"model": "visual =~ x1 + x2 + xx3"}, bk.DataError, "Did you mean 'x3'"),
         ({"model": None}, bk.BurnoutkitError, "needs a model"),

@@ -41,7 +41,7 @@ from burnoutkit.factors.syntax import (
 
 __all__ = ["LAVAAN_FIT_NAMES", "CFAResult", "cfa"]
 
-Estimator = Literal["ML", "MLR"]
+Estimator = Literal["ML", "MLR", "WLSMV", "ULSMV"]
 _STRUCTURES = ("correlated", "higher_order", "bifactor")
 
 #: burnoutkit fit-measure names and the ``lavaan::fitMeasures`` names they equal.
@@ -87,6 +87,11 @@ LAVAAN_FIT_NAMES: dict[str, str] = {
     "rmsea_ci_low_robust": "rmsea.ci.lower.robust",
     "rmsea_ci_high_robust": "rmsea.ci.upper.robust",
     "rmsea_p_close_robust": "rmsea.pvalue.robust",
+    "fmin": "fmin",
+    "baseline_df_scaled": "baseline.df.scaled",
+    "rmsea_p_notclose_scaled": "rmsea.notclose.pvalue.scaled",
+    "rmsea_p_notclose_robust": "rmsea.notclose.pvalue.robust",
+    "wrmr": "wrmr",
 }
 
 _GLANCE = (
@@ -95,6 +100,8 @@ _GLANCE = (
 )
 _GLANCE_MLR = ("chisq_scaled", "scaling_factor", "p_value_scaled", "cfi_robust", "tli_robust",
                "rmsea_robust")
+_GLANCE_ORDINAL = ("chisq_scaled", "df_scaled", "p_value_scaled", "cfi_scaled", "tli_scaled",
+                   "rmsea_scaled", "cfi_robust", "tli_robust", "rmsea_robust")
 
 
 @dataclass(slots=True)
@@ -107,6 +114,7 @@ class _FitState:
     E_inv: np.ndarray  # expected information, constrained inverse (x space, per case)
     prepared: PreparedData
     vcov_x: np.ndarray | None = None  # covariance matrix of the free parameters (x space)
+    ordinal: Any = None  # the ordinal (WLSMV/ULSMV) fit, when there is one
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -117,7 +125,7 @@ class CFAResult(Result):
     ----------
     model : str
         The model syntax that was fitted.
-    estimator : {"ML", "MLR"}
+    estimator : {"ML", "MLR", "WLSMV", "ULSMV"}
     n_obs : int
         Number of rows used (after listwise deletion), over all groups.
     n_groups : int
@@ -136,6 +144,9 @@ class CFAResult(Result):
         The parameter table (see :meth:`tidy`).
     fit_measures : pandas.Series
         Fit measures, named in snake_case; :data:`LAVAAN_FIT_NAMES` maps them to lavaan's.
+        Ordinal fits (WLSMV, ULSMV) have the scaled-shifted test (``chisq_scaled``,
+        ``scaling_factor``, ``shift_parameter``), the scaled and robust CFI, TLI and RMSEA,
+        ``srmr`` and ``wrmr``, and no likelihood-based measures.
     loadings : pandas.DataFrame
         One row per loading: group, factor, item, estimate, se, std_all.
     factor_correlations : pandas.DataFrame
@@ -144,7 +155,8 @@ class CFAResult(Result):
         One row per indicator: group, item, estimate, se, std_all (the unexplained share),
         r_squared.
     reliability : pandas.DataFrame
-        Composite reliability (omega) and average variance extracted per factor and group.
+        Composite reliability (omega) and average variance extracted per factor and group
+        (ordinal fits: Green & Yang's categorical omega, as ``semTools::compRelSEM``).
     problems : tuple of str
         Messages of the warnings raised during the fit (Heywood cases, convergence).
     """
@@ -226,7 +238,10 @@ class CFAResult(Result):
 
     def glance(self) -> pd.DataFrame:
         """One row of fit measures (with the scaled and robust ones for MLR)."""
-        names = list(_GLANCE) + (list(_GLANCE_MLR) if self.estimator == "MLR" else [])
+        if self.estimator in ("WLSMV", "ULSMV"):
+            names = [k for k in _GLANCE if k not in ("aic", "bic")] + list(_GLANCE_ORDINAL)
+        else:
+            names = list(_GLANCE) + (list(_GLANCE_MLR) if self.estimator == "MLR" else [])
         row = {"estimator": self.estimator, **{k: self.fit_measures[k] for k in names}}
         row["converged"] = self.converged
         return pd.DataFrame([row])
@@ -328,16 +343,26 @@ class CFAResult(Result):
             )
         model = st.model
         x0 = model.x_from_theta(st.theta)
+        if st.ordinal is not None:
+            from burnoutkit.factors._ordinal_cfa import std_all_at as _ordinal_std
+
+            def std_at(x: np.ndarray) -> np.ndarray:
+                return _ordinal_std(model, x)
+        else:
+
+            def std_at(x: np.ndarray) -> np.ndarray:
+                return _std_all_at(model, x)
+
         # fixed-zero variances (phantom factors) make some std_all 0/0: those stay NaN
         with np.errstate(invalid="ignore", divide="ignore"):
-            base = _std_all_at(model, x0)
+            base = std_at(x0)
             J = np.zeros((len(base), len(x0)))
             for k in range(len(x0)):
                 h = 1e-6 * max(1.0, abs(x0[k]))
                 xp, xm = x0.copy(), x0.copy()
                 xp[k] += h
                 xm[k] -= h
-                J[:, k] = (_std_all_at(model, xp) - _std_all_at(model, xm)) / (2 * h)
+                J[:, k] = (std_at(xp) - std_at(xm)) / (2 * h)
         V = st.vcov_x if st.vcov_x is not None else st.E_inv / model.ntotal
         var = np.einsum("ij,jk,ik->i", J, V, J)
         var[var < 1e-15 * np.maximum(1.0, base**2)] = np.nan
@@ -400,6 +425,7 @@ class CFAResult(Result):
         Thurstone, L. L. (1935). *The Vectors of Mind*. University of Chicago Press.
         """
         st = self._need_state()
+        self._need_continuous("Factor scores (predict)")
         model = st.model
         if model.ngroups > 1:
             raise BurnoutkitError(
@@ -434,6 +460,13 @@ class CFAResult(Result):
         if self._state is None:
             raise BurnoutkitError("This result holds no fitted model state.")
         return self._state
+
+    def _need_continuous(self, what: str) -> None:
+        if self._state is not None and self._state.ordinal is not None:
+            raise BurnoutkitError(
+                f"{what} are not available yet for an ordinal ({self.estimator}) fit; refit "
+                "with estimator='ML' or 'MLR' to compute them on the item scores."
+            )
 
     def _need_complete(self, what: str) -> None:
         if self.missing == "fiml":
@@ -473,6 +506,7 @@ class CFAResult(Result):
         ['visual', '=~', 'x9']
         """
         st = self._need_state()
+        self._need_continuous("Modification indices")
         self._need_complete("Modification indices")
         tab = _sem_score.modification_indices(
             st.model, st.states, st.E_inv, _variance_map(self.parameters)
@@ -499,6 +533,7 @@ class CFAResult(Result):
             constraint in lavaan's labels, ``x2`` (df 1) and ``p_value``.
         """
         st = self._need_state()
+        self._need_continuous("Score tests")
         self._need_complete("Score tests")
         total, uni = _sem_score.score_tests(st.model, st.states, st.E_inv)
         return pd.Series(total), uni
@@ -513,6 +548,8 @@ class CFAResult(Result):
             correlation residuals, the ones SRMR averages; ``lavResiduals(type = "cor.bentler")``);
             ``"raw"``: unscaled. With ``missing="fiml"`` the observed moments are the EM
             estimates of the unrestricted model, as in lavaan.
+            For an ordinal fit (WLSMV, ULSMV) the residuals are those of the thresholds
+            (``item | t1``) and of the polychoric correlations, whatever ``type``.
 
         Returns
         -------
@@ -521,6 +558,8 @@ class CFAResult(Result):
         """
         st = self._need_state()
         model = st.model
+        if st.ordinal is not None:
+            return self._ordinal_residuals()
         rows = []
         for g, s in enumerate(st.states):
             gd = model.groups[g]
@@ -540,9 +579,46 @@ class CFAResult(Result):
             tab = tab.drop(columns="group")
         return tab.reset_index(drop=True)
 
-    def implied_moments(self) -> list[dict[str, Any]]:
-        """Model-implied covariance matrix and means of every group."""
+    def _ordinal_residuals(self) -> pd.DataFrame:
         st = self._need_state()
+        model, fit = st.model, st.ordinal
+        rows = []
+        names = model.ov_names
+        for g, (s, gi) in enumerate(zip(model.stats, fit.implied, strict=True)):
+            for k, i in enumerate(s.th_item):
+                t = k - int(np.flatnonzero(s.th_item == i)[0]) + 1
+                rows.append((g + 1, names[i], "|", f"t{t}", s.th[k], gi.th_star[k]))
+            for a, b, r in zip(s.pair_i, s.pair_j, gi.rho, strict=True):
+                rows.append((g + 1, names[a], "~~", names[b], s.corr[a, b], r))
+        tab = pd.DataFrame(rows, columns=["group", "lhs", "op", "rhs", "observed", "implied"])
+        tab["residual"] = tab["observed"] - tab["implied"]
+        tab = tab.sort_values("residual", key=np.abs, ascending=False, kind="stable")
+        if self.n_groups == 1:
+            tab = tab.drop(columns="group")
+        return tab.reset_index(drop=True)
+
+    def implied_moments(self) -> list[dict[str, Any]]:
+        """Model-implied covariance matrix and means of every group.
+
+        For an ordinal fit: the implied correlation matrix of the latent responses (``cov``)
+        and the implied thresholds (``thresholds``, indexed ``item|t1``, ...).
+        """
+        st = self._need_state()
+        if st.ordinal is not None:
+            model = st.model
+            names = model.ov_names
+            out = []
+            for s, gi in zip(model.stats, st.ordinal.implied, strict=True):
+                R = np.eye(model.p)
+                R[s.pair_i, s.pair_j] = gi.rho
+                R[s.pair_j, s.pair_i] = gi.rho
+                idx = []
+                for k, i in enumerate(s.th_item):
+                    t = k - int(np.flatnonzero(s.th_item == i)[0]) + 1
+                    idx.append(f"{names[i]}|t{t}")
+                out.append({"cov": pd.DataFrame(R, index=names, columns=names),
+                            "thresholds": pd.Series(gi.th_star, index=idx)})
+            return out
         out = []
         for s in st.states:
             names = st.model.ov_names
@@ -709,8 +785,10 @@ def cfa(
     sample_mean: Any = None,
     sample_nobs: Any = None,
     confidence_level: float = 0.95,
+    ordered: bool | Sequence[str] | None = None,
+    parameterization: str = "delta",
 ) -> CFAResult:
-    r"""Fit a confirmatory factor model by maximum likelihood, as ``lavaan::cfa``.
+    r"""Fit a confirmatory factor model as ``lavaan::cfa``: ML, MLR, or WLSMV for ordinal items.
 
     Parameters
     ----------
@@ -727,10 +805,15 @@ def cfa(
     group : str, optional
         Column with the group of each row; fits a multigroup model (groups ordered by first
         appearance, or by category order for a categorical column).
-    estimator : {"ML", "MLR"}, default "ML"
+    estimator : {"ML", "MLR", "WLSMV", "ULSMV"}, default "ML"
         ``"ML"``: normal-theory standard errors (expected information) and chi-square.
         ``"MLR"``: Huber-White standard errors (observed information) and the Yuan-Bentler
         (Mplus variant) scaled chi-square with scaled and robust CFI, TLI and RMSEA.
+        ``"WLSMV"`` / ``"ULSMV"``: the items are ordinal (lavaan's ``ordered = TRUE``):
+        thresholds and polychoric correlations in a first stage, diagonally weighted (or
+        unweighted) least squares in the second, robust standard errors and the mean- and
+        variance-adjusted (scaled-shifted) test with scaled and robust CFI, TLI and RMSEA;
+        see ``docs/methods/cfa-ordinal.md``.
     std_lv : bool, default False
         Identify factors by fixing their variances to 1 (default: first loading fixed to 1).
     orthogonal : bool, default False
@@ -759,6 +842,14 @@ def cfa(
         Number of observations (per group).
     confidence_level : float, default 0.95
         Level of the Wald confidence intervals in the parameter table.
+    ordered : bool or sequence of str, optional
+        With ``estimator="WLSMV"`` or ``"ULSMV"``: the ordinal items. Default (``None`` or
+        ``True``): every observed variable of the model, as lavaan's ``ordered = TRUE``; a
+        list must name all of them (mixing continuous and ordinal indicators is not
+        supported). The categories of an item are its distinct values in the data.
+    parameterization : {"delta", "theta"}, default "delta"
+        Ordinal models: ``"delta"`` fixes the scales of the latent responses (residual
+        variances are derived), ``"theta"`` fixes their residual variances to 1.
 
     Returns
     -------
@@ -814,10 +905,35 @@ def cfa(
     with the EM moments. Standard errors come from the observed information (the analytic
     Hessian of :math:`-\log L`), as lavaan's default for ``missing = "ml"``.
 
+    With ``estimator="WLSMV"`` (``"ULSMV"``) the model holds for latent responses
+    :math:`y^*` cut at thresholds into the observed categories; the statistics are the
+    thresholds and polychoric correlations :math:`s` with their asymptotic covariance matrix
+    :math:`\Gamma` (Muthén, 1984), the estimates minimize
+    :math:`(s - \sigma(\theta))' W (s - \sigma(\theta))` with
+    :math:`W = \operatorname{diag}(\Gamma)^{-1}` (:math:`I`), standard errors are the
+    sandwich :math:`E^{-1}\Delta'W\Gamma W\Delta E^{-1}/(N - G)` and the test is the
+    scaled-shifted :math:`aT + b` (Asparouhov & Muthén, 2010); ``cfi_robust``, ``tli_robust``
+    and ``rmsea_robust`` follow Savalei (2021). Everything agrees with lavaan 0.6-14; see
+    ``docs/methods/cfa-ordinal.md``. Thresholds appear as ``item | t1`` rows and the scales of
+    the latent responses as ``item ~*~ item`` rows of the parameter table, as in lavaan.
+
     References
     ----------
     Jöreskog, K. G. (1969). A general approach to confirmatory maximum likelihood factor
     analysis. *Psychometrika, 34*, 183-202.
+
+    Muthén, B. (1984). A general structural equation model with dichotomous, ordered
+    categorical, and continuous latent variable indicators. *Psychometrika, 49*(1), 115-132.
+
+    Muthén, B., du Toit, S. H. C., & Spisic, D. (1997). *Robust inference using weighted
+    least squares and quadratic estimating equations in latent variable modeling with
+    categorical and continuous outcomes*. Unpublished technical report.
+
+    Asparouhov, T., & Muthén, B. (2010). *Simple second order chi-square correction*.
+    Mplus technical appendix.
+
+    Savalei, V. (2021). Improving fit indices in structural equation modeling with
+    categorical data. *Multivariate Behavioral Research, 56*(3), 390-407.
 
     Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. *Journal of
     Statistical Software, 48*(2), 1-36.
@@ -857,20 +973,43 @@ def cfa(
     >>> fiml = bk.cfa(holes, model=hs_model, missing="fiml")  # lavaan: missing = "ml"
     >>> round(fiml.chisq, 3), fiml.n_obs, round(fiml.cfi, 3), round(fiml.rmsea, 3)
     (84.973, 301, 0.926, 0.092)
+
+    Ordinal items (six-point Likert) by WLSMV, with the scaled-shifted test and the scaled and
+    robust fit indices:
+
+    >>> from burnoutkit.datasets import load_bfi
+    >>> bfi = load_bfi()[[f"{t}{i}" for t in "AC" for i in range(1, 6)]].dropna()
+    >>> ac = "A =~ A1 + A2 + A3 + A4 + A5; C =~ C1 + C2 + C3 + C4 + C5"
+    >>> # lavaan::cfa(ac, data = bfi, ordered = TRUE, estimator = "WLSMV")
+    >>> wl = bk.cfa(bfi, model=ac, estimator="WLSMV")
+    >>> fm = wl.fit_measures
+    >>> print(f"{fm['chisq_scaled']:.3f} {wl.df} {fm['cfi_robust']:.3f} {fm['rmsea_robust']:.3f}")
+    593.496 34 0.905 0.087
+    >>> wl.loadings.head(2)[["item", "estimate", "se", "std_all"]].round(3)
+      item  estimate     se  std_all
+    0   A1     1.000    NaN    0.408
+    1   A2    -1.769  0.086   -0.722
     """
     fn = "cfa"
-    _check_choice(fn, "estimator", estimator, ("ML", "MLR"))
+    _check_choice(fn, "estimator", estimator, ("ML", "MLR", "WLSMV", "ULSMV"))
     _check_choice(fn, "missing", missing, ("listwise", "fiml"))
+    _check_choice(fn, "parameterization", parameterization, ("delta", "theta"))
     if not (isinstance(confidence_level, float) and 0 < confidence_level < 1):
         raise BurnoutkitError(
             f"The 'confidence_level' parameter of {fn} must be a float in (0, 1); "
             f"got {confidence_level!r}."
         )
-    bad = [g for g in group_equal if g not in GROUP_EQUAL_CHOICES]
+    ordinal = estimator in ("WLSMV", "ULSMV")
+    choices = GROUP_EQUAL_CHOICES + (("thresholds",) if ordinal else ())
+    bad = [g for g in group_equal if g not in choices]
     if bad:
         raise BurnoutkitError(
-            f"Unknown group_equal class(es) {bad} in {fn}; choose from "
-            f"{list(GROUP_EQUAL_CHOICES)}."
+            f"Unknown group_equal class(es) {bad} in {fn}; choose from {list(choices)}."
+        )
+    if ordered is not None and not ordinal:
+        raise BurnoutkitError(
+            f"{fn}: 'ordered' needs an ordinal estimator; pass estimator='WLSMV' (or 'ULSMV') "
+            "to treat the items as ordinal."
         )
     if data is None and group is not None:
         raise BurnoutkitError(
@@ -879,6 +1018,19 @@ def cfa(
         )
     text = _model_text(model, bank, structure, fn)
     statements = parse_model(text)
+    if ordinal:
+        from burnoutkit.factors._ordinal_cfa import ordinal_cfa
+
+        if sample_cov is not None:
+            raise BurnoutkitError(
+                f"{fn}: estimator={estimator!r} needs the raw item responses, not sample_cov."
+            )
+        return ordinal_cfa(
+            data, statements=statements, text=text, group=group, estimator=estimator,
+            std_lv=std_lv, orthogonal=orthogonal, group_equal=group_equal,
+            group_partial=group_partial, parameterization=parameterization, ordered=ordered,
+            missing=missing, confidence_level=confidence_level, fn=fn,
+        )
     roles = variable_roles(statements)
     has_int = any(s.op == "~1" for s in statements)
     multi = group is not None or isinstance(sample_cov, dict)

@@ -43,6 +43,7 @@ __all__ = [
 #: What each invariance level adds to the previous ones (lavaan ``group.equal`` classes).
 LEVEL_CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "configural": (),
+    "thresholds": ("thresholds",),
     "metric": ("loadings",),
     "scalar": ("intercepts",),
     "strict": ("residuals",),
@@ -146,7 +147,7 @@ def _expand_free(free: Sequence[str] | None, statements, groups_free_ok: bool = 
         if not isinstance(entry, str):
             raise BurnoutkitError(f"Entries of 'free' must be str; got {entry!r}.")
         text = entry.strip()
-        if any(op in text for op in ("=~", "~~", "~")):
+        if any(op in text for op in ("=~", "~~", "~", "|")):
             specs.append(text)
             continue
         if text not in items:
@@ -172,12 +173,13 @@ def invariance(
     bank: Any = None,
     structure: str = "correlated",
     group: str,
-    levels: Sequence[str] = ("configural", "metric", "scalar", "strict"),
+    levels: Sequence[str] | None = None,
     free: Sequence[str] | None = None,
     estimator: str = "ML",
-    std_lv: bool = False,
+    std_lv: bool | None = None,
     criteria: InvarianceCriteria | None = None,
     missing: str = "listwise",
+    parameterization: str = "delta",
 ) -> InvarianceResult:
     r"""Test measurement invariance across groups with nested multigroup CFAs.
 
@@ -193,20 +195,29 @@ def invariance(
         Which of the bank's models to test.
     group : str
         The grouping column (groups ordered by first appearance, or category order).
-    levels : sequence of str, default ("configural", "metric", "scalar", "strict")
+    levels : sequence of str, optional
         Levels in order, starting with ``"configural"``; each adds its constraints to the
-        previous ones: ``"metric"`` loadings, ``"scalar"`` intercepts, ``"strict"`` residual
-        variances, ``"means"`` factor means, ``"lv_variances"``, ``"lv_covariances"``.
+        previous ones: ``"thresholds"`` (ordinal items) thresholds, ``"metric"`` loadings,
+        ``"scalar"`` intercepts, ``"strict"`` residual variances, ``"means"`` factor means,
+        ``"lv_variances"``, ``"lv_covariances"``. Default ``("configural", "metric",
+        "scalar", "strict")``, and for ordinal estimators Wu & Estabrook's (2016) sequence
+        ``("configural", "thresholds", "metric", "scalar")``.
     free : sequence of str, optional
         Partial invariance: items (their loadings, intercept and residual variance stay free
         across groups) or parameters in lavaan's ``group.partial`` form (``"visual =~ x2"``,
         ``"x3 ~ 1"``).
-    estimator : {"ML", "MLR"}, default "ML"
+    estimator : {"ML", "MLR", "WLSMV", "ULSMV"}, default "ML"
         ``"MLR"`` uses robust standard errors, scaled difference tests (Satorra-Bentler 2001)
-        and the robust CFI and RMSEA for the changes in fit.
-    std_lv : bool, default False
+        and the robust CFI and RMSEA for the changes in fit. ``"WLSMV"`` / ``"ULSMV"`` treat
+        the items as ordinal (see :func:`burnoutkit.cfa`): the models are identified as Wu &
+        Estabrook (2016) propose (an item's intercept is freed in the other groups once one of
+        its thresholds is held equal, its scale once two are; factor means once the
+        intercepts are equal), the difference tests are Satorra's (2000) scaled-shifted ones
+        (lavaan's ``lavTestLRT``) and the changes in fit use the scaled CFI and RMSEA.
+    std_lv : bool, optional
         Identify factors by their variances (freed in the other groups once loadings are
-        equal, as lavaan does).
+        equal, as lavaan does). Default False, and True for ordinal estimators, whose
+        Wu & Estabrook identification needs it (``ID.fac = "std.lv"``).
     criteria : InvarianceCriteria, optional
         Cut-offs for the change in fit; default Chen (2007).
     missing : {"listwise", "fiml"}, default "listwise"
@@ -214,6 +225,9 @@ def invariance(
         ``"fiml"``: full-information ML (lavaan's ``missing = "ml"``) in every model; only rows
         with every model variable missing are dropped. Needs ``estimator="ML"``;
         :func:`invariance_sources` (score tests) is not available with it yet.
+    parameterization : {"delta", "theta"}, default "delta"
+        Ordinal estimators: which latent-response parameters are fixed (see
+        :func:`burnoutkit.cfa`). ``"strict"`` (equal residual variances) needs ``"theta"``.
 
     Returns
     -------
@@ -237,6 +251,14 @@ def invariance(
     Meredith, W. (1993). Measurement invariance, factor analysis and factorial invariance.
     *Psychometrika, 58*(4), 525-543.
 
+    Wu, H., & Estabrook, R. (2016). Identification of confirmatory factor analysis models of
+    different levels of invariance for ordered categorical outcomes. *Psychometrika, 81*(4),
+    1014-1045.
+
+    Satorra, A. (2000). Scaled and adjusted restricted tests in multi-sample analysis of
+    moment structures. In R. D. H. Heijmans, D. S. G. Pollock, & A. Satorra (Eds.),
+    *Innovations in multivariate statistical analysis* (pp. 233-247). Kluwer.
+
     Examples
     --------
     >>> import burnoutkit as bk
@@ -252,10 +274,38 @@ def invariance(
     2      scalar  164.103  60
     >>> res.comparisons["decision"].tolist()
     ['invariant', 'not invariant']
+
+    Ordinal items by WLSMV (Wu & Estabrook's sequence; R: the models of
+    ``semTools::measEq.syntax(..., ID.fac = "std.lv", ID.cat = "Wu.Estabrook.2016")`` and
+    ``lavaan::lavTestLRT``):
+
+    >>> from burnoutkit.datasets import load_bfi
+    >>> ac = load_bfi()[[f"{t}{i}" for t in "AC" for i in range(1, 6)] + ["gender"]].dropna()
+    >>> ac_model = "A =~ A1 + A2 + A3 + A4 + A5; C =~ C1 + C2 + C3 + C4 + C5"
+    >>> res = bk.invariance(ac, model=ac_model, group="gender", estimator="WLSMV")
+    >>> res.comparisons[["level", "chisq_diff", "df_diff"]].round(3)
+            level  chisq_diff  df_diff
+    0  thresholds      34.371       30
+    1      metric      21.014        8
+    2      scalar      44.369        8
     """
     fn = "invariance"
-    _check_choice(fn, "estimator", estimator, ("ML", "MLR"))
+    _check_choice(fn, "estimator", estimator, ("ML", "MLR", "WLSMV", "ULSMV"))
     _check_choice(fn, "missing", missing, ("listwise", "fiml"))
+    _check_choice(fn, "parameterization", parameterization, ("delta", "theta"))
+    ordinal = estimator in ("WLSMV", "ULSMV")
+    if std_lv is None:
+        std_lv = ordinal
+    elif ordinal and not std_lv:
+        raise BurnoutkitError(
+            f"{fn}: with ordinal items the factors are identified by their variances "
+            "(std_lv=True; Wu & Estabrook 2016): a marker loading leaves the factor means "
+            "unidentified once the intercepts are fixed for the item scales. Leave std_lv out "
+            "or pass std_lv=True."
+        )
+    if levels is None:
+        levels = (("configural", "thresholds", "metric", "scalar") if ordinal
+                  else ("configural", "metric", "scalar", "strict"))
     levels = list(levels)
     if not levels or levels[0] != "configural":
         raise BurnoutkitError(
@@ -265,6 +315,21 @@ def invariance(
         _check_choice(fn, "levels", lev, tuple(LEVEL_CONSTRAINTS))
     if len(set(levels)) != len(levels):
         raise BurnoutkitError(f"The 'levels' of {fn} repeat a level: {levels!r}.")
+    if "thresholds" in levels and not ordinal:
+        raise BurnoutkitError(
+            f"The level 'thresholds' of {fn} needs ordinal items: pass estimator='WLSMV' (or "
+            "'ULSMV')."
+        )
+    if ordinal and "strict" in levels and parameterization == "delta":
+        raise BurnoutkitError(
+            f"{fn}: residual variances of ordinal items are not parameters with "
+            "parameterization='delta'; test strict invariance with parameterization='theta' "
+            "(as semTools::measEq.syntax requires)."
+        )
+    if ordinal and missing != "listwise":
+        raise BurnoutkitError(
+            f"{fn}: estimator={estimator!r} supports missing='listwise' only."
+        )
     if not isinstance(data, pd.DataFrame):
         raise BurnoutkitError(f"The data of {fn} must be a pandas DataFrame; got {type(data)}.")
     criteria = criteria or InvarianceCriteria()
@@ -273,44 +338,59 @@ def invariance(
     roles = variable_roles(statements)
     if missing == "fiml":
         _check_fiml(fn, data=data, estimator=estimator, meanstructure=True, roles=roles)
-    prepared = prepare_data(
-        data, variables=list(roles.ov), group=group, missing=missing, need_means=True, fn=fn
-    )
-    if len(prepared.groups) < 2:
-        raise BurnoutkitError(
-            f"The group column {group!r} has only {len(prepared.groups)} group(s) with data; "
-            "invariance needs at least two."
-        )
     partial = _expand_free(free, statements)
     models: dict[str, CFAResult] = {}
     equal: list[str] = []
-    for lev in levels:
-        equal += list(LEVEL_CONSTRAINTS[lev])
-        pt = parameter_table(
-            statements,
-            ngroups=len(prepared.groups),
-            meanstructure=True,
-            std_lv=std_lv,
-            group_equal=equal,
-            group_partial=partial,
+    if ordinal:
+        models, group_labels, partial = _ordinal_levels(
+            data, statements=statements, text=text, group=group, levels=levels,
+            estimator=estimator, std_lv=std_lv, partial=partial, free=free,
+            parameterization=parameterization, fn=fn,
         )
-        models[lev] = fit_table(pt, prepared, model_text=text, estimator=estimator)
+    else:
+        prepared = prepare_data(
+            data, variables=list(roles.ov), group=group, missing=missing, need_means=True,
+            fn=fn,
+        )
+        _check_groups(group, len(prepared.groups))
+        group_labels = prepared.group_labels
+        for lev in levels:
+            equal += list(LEVEL_CONSTRAINTS[lev])
+            pt = parameter_table(
+                statements,
+                ngroups=len(prepared.groups),
+                meanstructure=True,
+                std_lv=std_lv,
+                group_equal=equal,
+                group_partial=partial,
+            )
+            models[lev] = fit_table(pt, prepared, model_text=text, estimator=estimator)
     fit_cols = ["npar", "chisq", "df", "p_value", "cfi", "tli", "rmsea", "rmsea_ci_low",
                 "rmsea_ci_high", "srmr", "aic", "bic"]
     if estimator == "MLR":
         fit_cols += ["chisq_scaled", "scaling_factor", "cfi_robust", "tli_robust",
                      "rmsea_robust"]
+    if ordinal:
+        fit_cols = ["npar", "chisq", "df", "p_value", "chisq_scaled", "p_value_scaled",
+                    "scaling_factor", "shift_parameter", "cfi_scaled", "tli_scaled",
+                    "rmsea_scaled", "rmsea_ci_low_scaled", "rmsea_ci_high_scaled", "srmr",
+                    "cfi_robust", "tli_robust", "rmsea_robust"]
     fit_table_ = pd.DataFrame(
         [{"level": lev, **{c: models[lev].fit_measures[c] for c in fit_cols}} for lev in levels]
     )
     fit_table_["npar"] = fit_table_["npar"].astype(int)
     fit_table_["df"] = fit_table_["df"].astype(int)
     rows = []
-    cfi_key = "cfi_robust" if estimator == "MLR" else "cfi"
-    rmsea_key = "rmsea_robust" if estimator == "MLR" else "rmsea"
+    cfi_key = {"MLR": "cfi_robust", "WLSMV": "cfi_scaled", "ULSMV": "cfi_scaled"}.get(
+        estimator, "cfi")
+    rmsea_key = {"MLR": "rmsea_robust", "WLSMV": "rmsea_scaled", "ULSMV": "rmsea_scaled"}.get(
+        estimator, "rmsea")
     for k in range(1, len(levels)):
         lo, hi = models[levels[k - 1]], models[levels[k]]
-        cmp_ = compare_models(lo, hi).table.iloc[-1]
+        if ordinal:
+            cmp_ = _ordinal_difference(lo, hi)
+        else:
+            cmp_ = compare_models(lo, hi).table.iloc[-1]
         d_cfi = float(hi.fit_measures[cfi_key] - lo.fit_measures[cfi_key])
         d_rmsea = float(hi.fit_measures[rmsea_key] - lo.fit_measures[rmsea_key])
         d_srmr = float(hi.fit_measures["srmr"] - lo.fit_measures["srmr"])
@@ -348,11 +428,70 @@ def invariance(
         fit_table=fit_table_,
         comparisons=comparisons,
         group=group,
-        group_labels=prepared.group_labels,
+        group_labels=group_labels,
         estimator=estimator,
         free=tuple(partial),
         criteria=criteria,
     )
+
+
+def _check_groups(group: str, n: int) -> None:
+    if n < 2:
+        raise BurnoutkitError(
+            f"The group column {group!r} has only {n} group(s) with data; invariance needs at "
+            "least two."
+        )
+
+
+def _ordinal_levels(
+    data: pd.DataFrame,
+    *,
+    statements,
+    text: str,
+    group: str,
+    levels: list[str],
+    estimator: str,
+    std_lv: bool,
+    partial: list[str],
+    free: Sequence[str] | None,
+    parameterization: str,
+    fn: str,
+) -> tuple[dict[str, CFAResult], tuple[str, ...], list[str]]:
+    """Fit the levels with ordinal items (Wu & Estabrook identification)."""
+    from burnoutkit._compat import blas_single_thread
+    from burnoutkit.factors._ordinal_cfa import fit_ordinal_table
+    from burnoutkit.factors._ordinal_fit import prepare_ordinal
+
+    roles = variable_roles(statements)
+    models: dict[str, CFAResult] = {}
+    with blas_single_thread():
+        od = prepare_ordinal(data, variables=list(roles.ov), group=group, fn=fn)
+        _check_groups(group, len(od.stats))
+        # an item in 'free' also frees its thresholds
+        items = {e.strip() for e in (free or []) if isinstance(e, str)} & set(roles.ov)
+        n_cat = dict(zip(od.variables, od.stats[0].n_cat, strict=True))
+        partial = list(partial) + [f"{v} | t{k + 1}" for v in sorted(items)
+                                   for k in range(int(n_cat[v]) - 1)]
+        equal: list[str] = []
+        for lev in levels:
+            equal += list(LEVEL_CONSTRAINTS[lev])
+            models[lev] = fit_ordinal_table(
+                statements, od, model_text=text, estimator=estimator, std_lv=std_lv,
+                group_equal=equal, group_partial=partial, parameterization=parameterization,
+                identification="wu_estabrook",
+            )
+    return models, od.group_labels, partial
+
+
+def _ordinal_difference(lo: CFAResult, hi: CFAResult) -> dict[str, float]:
+    """Scaled-shifted difference test (Satorra 2000), as ``lavaan::lavTestLRT``."""
+    from burnoutkit.factors._ordinal_fit import scaled_difference_test
+
+    out = scaled_difference_test(
+        lo._state.ordinal, hi._state.ordinal, lo.chisq, hi.chisq, lo.df, hi.df
+    )
+    return {"chisq_diff": out["chisq_diff"], "df_diff": out["df_diff"],
+            "p_value": out["p_value"]}
 
 
 def invariance_sources(

@@ -20,6 +20,7 @@ import pandas as pd
 from burnoutkit._result import Result
 from burnoutkit.correlation import _check_choice
 from burnoutkit.errors import BurnoutkitWarning, DataError
+from burnoutkit.factors._ordinal_cfa import categorical_omega
 from burnoutkit.factors.cfa import CFAResult, cfa
 from burnoutkit.factors.syntax import parse_model, variable_roles
 from burnoutkit.reliability._common import KeysLike, resolve_items
@@ -120,11 +121,34 @@ def _model_matrices(
     return lv, lam, beta, a @ psi @ a.T
 
 
+def _continuous_ratio(s: np.ndarray):
+    """Omega of a set of items: common variance over the observed variance of their sum."""
+
+    def ratio(ind: np.ndarray, common: np.ndarray) -> float:
+        return float(common.sum() / s[np.ix_(ind, ind)].sum())
+
+    return ratio
+
+
+def _categorical_ratio(thresholds: list[np.ndarray], scales: np.ndarray, r: np.ndarray):
+    """Green & Yang's (2009) categorical omega of a set of items (see ``categorical_omega``)."""
+
+    def ratio(ind: np.ndarray, common: np.ndarray) -> float:
+        return categorical_omega([thresholds[i] for i in ind], scales[ind], common,
+                                 r[np.ix_(ind, ind)])
+
+    return ratio
+
+
 def _coefficients(
-    lv: list[str], lam: np.ndarray, beta: np.ndarray, phi: np.ndarray, s: np.ndarray,
+    lv: list[str], lam: np.ndarray, beta: np.ndarray, phi: np.ndarray, ratio,
     items: list[str],
 ) -> pd.DataFrame:
-    """Omegas as compRelSEM computes them: factors, the total, second-order factors."""
+    """Omegas as compRelSEM computes them: factors, the total, second-order factors.
+
+    ``ratio(ind, common)`` turns the model-implied common covariance matrix of the items
+    ``ind`` into omega (continuous: over the observed covariances; ordinal: Green & Yang).
+    """
     rows: list[dict[str, Any]] = []
     first = [j for j in range(len(lv)) if np.count_nonzero(lam[:, j]) > 1]
     on_items = lam != 0
@@ -142,17 +166,17 @@ def _coefficients(
             "kind": kind,
             "n_items": len(ind),
             "items": ", ".join(items[i] for i in ind),
-            "omega": float(lf.sum() ** 2 * phi[j, j] / s[np.ix_(ind, ind)].sum()),
+            "omega": ratio(ind, np.outer(lf, lf) * phi[j, j]),
         })
     if len(first) > 1:
         sub = lam[np.ix_(all_rows, first)]
-        common = (sub @ phi[np.ix_(first, first)] @ sub.T).sum()
+        common = sub @ phi[np.ix_(first, first)] @ sub.T
         rows.append({
             "factor": "total",
             "kind": "total",
             "n_items": len(all_rows),
             "items": ", ".join(items[i] for i in all_rows),
-            "omega": float(common / s[np.ix_(all_rows, all_rows)].sum()),
+            "omega": ratio(all_rows, common),
         })
     for h in range(len(lv)):
         lower = np.flatnonzero(beta[:, h] != 0)
@@ -162,13 +186,13 @@ def _coefficients(
         ind = np.flatnonzero(on_items[:, cols].any(axis=1))
         sub = lam[np.ix_(ind, cols)]
         b = beta[np.ix_(cols, cols)]
-        common = (sub @ b @ phi[np.ix_(cols, cols)] @ b.T @ sub.T).sum()
+        common = sub @ b @ phi[np.ix_(cols, cols)] @ b.T @ sub.T
         rows.append({
             "factor": lv[h],
             "kind": "second_order",
             "n_items": len(ind),
             "items": ", ".join(items[i] for i in ind),
-            "omega": float(common / s[np.ix_(ind, ind)].sum()),
+            "omega": ratio(ind, common),
         })
     return pd.DataFrame(rows, columns=["factor", "kind", "n_items", "items", "omega"])
 
@@ -182,9 +206,11 @@ def omega_cfa(
     scales: Sequence[str] | None = None,
     structure: Literal["correlated", "bifactor", "higher_order"] = "correlated",
     keys: KeysLike = None,
-    estimator: Literal["ML", "MLR"] = "ML",
+    estimator: Literal["ML", "MLR", "WLSMV", "ULSMV"] | None = None,
     std_lv: bool = False,
     missing: Literal["listwise", "fiml"] = "listwise",
+    ordered: bool = False,
+    ord_scale: bool = True,
 ) -> OmegaCFAResult:
     r"""Omega (composite reliability) of each factor of a confirmatory factor model.
 
@@ -211,15 +237,27 @@ def omega_cfa(
         Which of the bank's models to fit (ignored with ``model``).
     keys : list of str or mapping, optional
         Without a bank: the items to reverse (``["A1"]``) or a mapping item -> +1/-1.
-    estimator : {"ML", "MLR"}, default "ML"
-        Passed to :func:`burnoutkit.cfa` (the point estimates, hence the omegas, are the same).
+    estimator : {"ML", "MLR", "WLSMV", "ULSMV"}, optional
+        Passed to :func:`burnoutkit.cfa`. Default ``"ML"``, or ``"WLSMV"`` with
+        ``ordered=True``. ``"ML"`` and ``"MLR"`` give the same point estimates, hence the same
+        omegas; ``"WLSMV"`` and ``"ULSMV"`` fit the items as ordinal (polychoric correlations)
+        and give the categorical omega.
     std_lv : bool, default False
         Identify factors by their variances instead of a marker loading (omega does not
         depend on it).
     missing : {"listwise", "fiml"}, default "listwise"
         Passed to :func:`burnoutkit.cfa`. With ``"fiml"`` the observed covariance matrix in the
         denominator is the EM estimate from all rows (lavaan's ``sampstat`` with
-        ``missing = "fiml"``).
+        ``missing = "fiml"``). Ordinal estimators use complete rows only.
+    ordered : bool, default False
+        Treat the items as ordinal: fit the model by WLSMV (unless ``estimator`` names
+        ``"ULSMV"``) and report the categorical omega of Green & Yang (2009), as
+        ``compRelSEM`` does for a model fitted with ``ordered = TRUE``.
+    ord_scale : bool, default True
+        Ordinal fits only: ``True`` gives the reliability of the sum of the item scores as
+        they are scored (categorical omega, ``compRelSEM(ord.scale = TRUE)``); ``False`` the
+        reliability of the sum of the latent responses (``ord.scale = FALSE``: common variance
+        over the sum of the polychoric correlations).
 
     Returns
     -------
@@ -263,10 +301,22 @@ def omega_cfa(
     hierarchical (variance of the specific factor over the subscale's total variance). Factors
     with a single indicator are skipped, as compRelSEM's ``dropSingle = TRUE``.
 
-    The model treats the items as continuous (normal-theory ML). For ordinal items, compRelSEM's
-    categorical omega (Green & Yang, 2009) needs a WLSMV fit of the polychoric matrix, which
-    :func:`burnoutkit.cfa` does not do; :func:`burnoutkit.omega` with ``method="polychoric"`` gives
-    the exploratory (Schmid-Leiman) analogue.
+    With ``ordered=True`` (or an ordinal estimator) the model is fitted to the thresholds and
+    polychoric correlations by WLSMV and omega is Green & Yang's (2009) categorical omega, the
+    reliability of the sum of the item *scores*: for items :math:`j, j'` with thresholds
+    :math:`\tau_{jc}` and latent-response correlation :math:`\rho_{jj'}` the covariance of
+    the scores is
+
+    .. math:: \sigma_{jj'}(\rho) = \sum_{c,c'} \Phi_2(\tau_{jc}, \tau_{j'c'}; \rho)
+              - \sum_c \Phi(\tau_{jc}) \sum_{c'} \Phi(\tau_{j'c'}),
+
+    and :math:`\omega = \sum_{jj'} \sigma_{jj'}(\rho^{T}_{jj'}) / \sum_{jj'}
+    \sigma_{jj'}(r_{jj'})` with :math:`\rho^{T} = \Delta\Lambda_J\Phi\Lambda_J'\Delta`
+    the common part (of a factor, of all factors for the total, or through :math:`B` for a
+    second-order factor) and :math:`r` the polychoric correlations (1 on the diagonal). It
+    agrees with ``semTools::compRelSEM`` for single factors; semTools 0.5-6 stops on the total
+    and on second-order factors of ordinal models, where the same formula is applied to the
+    model-implied common covariance matrix (semTools' ``omegaCat``).
 
     References
     ----------
@@ -315,8 +365,33 @@ def omega_cfa(
     2    speed        factor        3  0.686
     3    total         total        9  0.860
     4        g  second_order        9  0.564
+
+    Ordinal items (six-point Likert) by WLSMV: the categorical omega of Green & Yang (2009),
+    the reliability of the sum of the item scores as they are scored:
+
+    >>> from burnoutkit.datasets import load_bfi
+    >>> ac = load_bfi()[[f"{t}{i}" for t in "AC" for i in range(1, 6)]].dropna()
+    >>> # R: compRelSEM(cfa(ac_model, ac_reversed, ordered = TRUE, estimator = "WLSMV"))
+    >>> res = bk.omega_cfa(ac, model="A =~ A1 + A2 + A3 + A4 + A5; C =~ C1 + C2 + C3 + C4 + C5",
+    ...                    keys=["A1", "C4", "C5"], ordered=True)
+    >>> res.omega.round(3)
+    A        0.737
+    C        0.761
+    total    0.802
+    Name: omega, dtype: float64
     """
     where = "omega_cfa"
+    _check_choice(estimator if estimator is not None else "ML", "estimator",
+                  ("ML", "MLR", "WLSMV", "ULSMV"), where)
+    ordinal_est = estimator in ("WLSMV", "ULSMV")
+    if ordered and estimator in ("ML", "MLR"):
+        raise DataError(
+            f"{where}: ordered=True fits the items as ordinal, which estimator={estimator!r} "
+            "cannot; leave estimator out (WLSMV) or pass estimator='WLSMV' or 'ULSMV'."
+        )
+    if estimator is None:
+        estimator = "WLSMV" if ordered else "ML"
+    ordinal = ordered or ordinal_est
     if bank is None and hasattr(data, "bank") and isinstance(getattr(data, "items", None),
                                                              pd.DataFrame):
         bank = data.bank  # checked responses carry their bank
@@ -351,11 +426,14 @@ def omega_cfa(
     keyed = keyed_items.keyed
     fit = cfa(keyed, model=text, estimator=estimator, std_lv=std_lv, missing=missing)
     state = fit._state
-    s = np.asarray(state.model.groups[0].cov, dtype=float)
     order = list(state.model.ov_names)
     idx = [order.index(v) for v in items]
-    s = s[np.ix_(idx, idx)]
     lv, lam, beta, phi = _model_matrices(fit.parameters, items)
+    if ordinal:
+        ratio = _ordinal_ratio(fit, items, idx, ord_scale)
+    else:
+        s = np.asarray(state.model.groups[0].cov, dtype=float)[np.ix_(idx, idx)]
+        ratio = _continuous_ratio(s)
 
     negative = fit.loadings[fit.loadings["std_all"] < 0]
     if len(negative):
@@ -367,7 +445,7 @@ def omega_cfa(
             BurnoutkitWarning,
             stacklevel=2,
         )
-    table = _coefficients(lv, lam, beta, phi, s, items)
+    table = _coefficients(lv, lam, beta, phi, ratio, items)
     if table.empty:
         raise DataError(
             f"{where}: the model has no factor with two or more items, so no omega can be "
@@ -394,3 +472,19 @@ def omega_cfa(
         keys=keyed_items.keys.copy(),
         fit=fit,
     )
+
+
+def _ordinal_ratio(fit: CFAResult, items: list[str], idx: list[int], ord_scale: bool):
+    """Return the omega function of an ordinal fit: categorical, or of the latent responses."""
+    stats_ = fit._state.model.stats[0]
+    r = stats_.corr[np.ix_(idx, idx)]
+    params = fit.parameters
+    scales = params[params["op"] == "~*~"].set_index("lhs")["estimate"]
+    sc = scales.reindex(items).to_numpy(dtype=float)
+    if not ord_scale:
+        # latent-response scale: the polychoric matrix rescaled by the scales, as compRelSEM
+        s = r / np.outer(sc, sc)
+        return _continuous_ratio(s)
+    th = params[params["op"] == "|"]
+    thresholds = [th.loc[th["lhs"] == v, "estimate"].to_numpy(dtype=float) for v in items]
+    return _categorical_ratio(thresholds, sc, r)
