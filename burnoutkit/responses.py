@@ -23,7 +23,7 @@ import pandas as pd
 
 from burnoutkit._result import Result
 from burnoutkit.banks.model import ItemBank
-from burnoutkit.errors import ResponseError, ResponseWarning
+from burnoutkit.errors import DataError, ResponseError, ResponseWarning
 
 __all__ = ["PROBLEM_TYPES", "Responses", "check_responses"]
 
@@ -292,6 +292,34 @@ def _format_ids(ids: list[Any]) -> str:
     shown = ", ".join(_fmt(i) for i in ids[:_SHOW])
     more = f" and {len(ids) - _SHOW} more" if len(ids) > _SHOW else ""
     return f"{shown}{more}"
+
+
+def _checked_for(
+    responses: Responses,
+    bank: ItemBank,
+    *,
+    id_column: str | None,
+    on_problem: str | None,
+    function: str,
+    role: str,
+) -> Responses:
+    """Return responses that ``check_responses`` already checked, if they fit ``bank``.
+
+    ``function`` (e.g. ``"score"``) names the caller and ``role`` how it uses the bank (e.g.
+    ``"being scored"``); ``id_column`` and ``on_problem`` only apply to raw data.
+    """
+    if id_column is not None or on_problem is not None:
+        raise ValueError(
+            f"id_column and on_problem apply when {function}() checks raw data; these responses "
+            "were already checked. Pass them to check_responses instead."
+        )
+    if responses.bank != bank:
+        raise DataError(
+            f"These responses were checked against bank {responses.bank.id!r} "
+            f"({responses.bank.source}), not the bank {role} ({bank.id!r}, {bank.source}). "
+            f"Check them against the bank you {function} with."
+        )
+    return responses
 
 
 def _check_on_problem(on_problem: Any, function: str) -> None:

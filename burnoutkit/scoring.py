@@ -20,7 +20,14 @@ from scipy import stats
 from burnoutkit._result import Result
 from burnoutkit.banks.model import ItemBank
 from burnoutkit.errors import BankError, BurnoutkitWarning, DataError, ProratingWarning
-from burnoutkit.responses import OnProblem, Responses, _format_ids, _read_data, check_responses
+from burnoutkit.responses import (
+    OnProblem,
+    Responses,
+    _checked_for,
+    _format_ids,
+    _read_data,
+    check_responses,
+)
 
 __all__ = ["NormsResult", "ScoreResult", "norm_table", "norms", "score"]
 
@@ -282,18 +289,8 @@ def _as_responses(
             f"{type(bank).__name__}. The bank comes first: bk.score(bank, data)."
         )
     if isinstance(data, Responses):
-        if id_column is not None or on_problem is not None:
-            raise ValueError(
-                "id_column and on_problem apply when score() checks raw data; these responses "
-                "were already checked. Pass them to check_responses instead."
-            )
-        if data.bank != bank:
-            raise DataError(
-                f"These responses were checked against bank {data.bank.id!r} "
-                f"({data.bank.source}), not the bank being scored ({bank.id!r}, {bank.source}). "
-                "Check them against the bank you score with."
-            )
-        return data
+        return _checked_for(data, bank, id_column=id_column, on_problem=on_problem,
+                            function="score", role="being scored")
     return check_responses(bank, data, id_column=id_column, on_problem=on_problem or "raise")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from burnoutkit._compat import blas_single_thread
 from burnoutkit.correlation import _bvn_cdf
@@ -208,40 +208,13 @@ def _standardized(model: OrdinalModel, implied, est: np.ndarray):
 
 def _assemble(model: OrdinalModel, fit: OrdinalFit, fm: dict[str, float], od: OrdinalData,
               text: str, estimator: str, level: float) -> CFAResult:
-    from burnoutkit.factors.cfa import _derived_tables, _heywood
+    from burnoutkit.factors.cfa import _derived_tables, _heywood, estimate_table
 
     pt = model.partable
     est = estimates(model, fit.x, fit.implied)
-    se = np.full(len(pt), np.nan)
-    var = np.diag(fit.vcov_x).copy()
-    var[var < 0] = np.nan
-    se[model.x_rows] = np.sqrt(var)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = est / se
-    p = 2 * stats.norm.sf(np.abs(z))
-    q = stats.norm.ppf(1 - (1 - level) / 2)
     std_lv, std_all = _standardized(model, fit.implied, est)
-    grp = model.row_group
-    labels = od.group_labels
-    params = pd.DataFrame(
-        {
-            "lhs": model.col_lhs,
-            "op": model.col_op,
-            "rhs": model.col_rhs,
-            "group": pt["group"].to_numpy(),
-            "group_label": [labels[g] for g in grp],
-            "label": pt["label"].to_numpy(),
-            "free": pt["free"].to_numpy() > 0,
-            "estimate": est,
-            "se": se,
-            "z": z,
-            "p_value": p,
-            "ci_low": est - q * se,
-            "ci_high": est + q * se,
-            "std_lv": std_lv,
-            "std_all": std_all,
-        }
-    )
+    params = estimate_table(pt, est, fit.vcov_x, model.x_rows, level, std_lv, std_all,
+                            od.group_labels)
     states = _std_states(model, fit)
     problems = _heywood(params, model.core, states)
     loadings, resid, corr = _derived_tables(params, model.core, states)
@@ -251,7 +224,7 @@ def _assemble(model: OrdinalModel, fit: OrdinalFit, fm: dict[str, float], od: Or
         estimator=estimator,
         n_obs=int(model.ntotal),
         n_groups=model.ngroups,
-        group_labels=labels,
+        group_labels=od.group_labels,
         n_obs_by_group=tuple(s.n for s in od.stats),
         n_dropped=od.n_dropped,
         missing="listwise",

@@ -46,6 +46,9 @@ from burnoutkit.factors._sem_engine import (
 from burnoutkit.factors.syntax import (
     Statement,
     VariableRoles,
+    _equal_class,
+    _normalize_partial,
+    _partial_spec,
     parameter_table,
 )
 
@@ -56,30 +59,6 @@ _EQUAL_CLASSES = (
     "loadings", "intercepts", "means", "thresholds", "residuals", "residual.covariances",
     "lv.variances", "lv.covariances", "regressions",
 )
-
-
-def _class_of(lhs: str, op: str, rhs: str, lv: set[str]) -> str | None:
-    if op == "=~":
-        return "loadings"
-    if op == "~":
-        return "regressions"
-    if op == "|":
-        return "thresholds"
-    if op == "~1":
-        return "means" if lhs in lv else "intercepts"
-    if op == "~~":
-        both_lv = lhs in lv and rhs in lv
-        if lhs == rhs:
-            return "lv.variances" if both_lv else "residuals"
-        if both_lv:
-            return "lv.covariances"
-        if lhs not in lv and rhs not in lv:
-            return "residual.covariances"
-    return None
-
-
-def _spec(lhs: str, op: str, rhs: str) -> str:
-    return "".join(f"{lhs}{op}{rhs}".split()) if op != "~1" else f"{lhs}~1"
 
 
 def ordinal_parameter_table(
@@ -132,7 +111,7 @@ def ordinal_parameter_table(
     roles: VariableRoles = base.attrs["roles"]
     lv = set(roles.lv)
     ordered = set(n_thresholds)
-    partial = {"".join(s.split()) for s in group_partial}
+    partial = {_normalize_partial(s) for s in group_partial}
     ge = set(group_equal)
     thr_equal = "thresholds" in ge
     # Wu & Estabrook: per item, the thresholds held equal decide what can be freed
@@ -202,8 +181,8 @@ def ordinal_parameter_table(
     if ngroups > 1 and group_equal:
         for i in range(nper):
             lhs, op, rhs = pt.at[i, "lhs"], pt.at[i, "op"], pt.at[i, "rhs"]
-            cls = _class_of(lhs, op, rhs, lv)
-            if cls not in ge or _spec(lhs, op, rhs) in partial:
+            cls = _equal_class(lhs, op, rhs, lv)
+            if cls not in ge or _partial_spec(lhs, op, rhs) in partial:
                 continue
             rows_g = [g * nper + i for g in range(ngroups)]
             if not all(pt.at[r, "free_flag"] for r in rows_g):

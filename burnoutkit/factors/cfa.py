@@ -1200,17 +1200,8 @@ def _robust_measures(
 def _parameter_frame(model, theta, states, vcov_x, prepared, level) -> pd.DataFrame:
     pt = model.partable
     est = model.row_value.copy()  # pt columns below are read once each
-    x = model.x_from_theta(theta)
-    free_rows = model.x_rows
-    est[free_rows] = x
+    est[model.x_rows] = model.x_from_theta(theta)
     est = np.where(np.isnan(est), 0.0, est)
-    se = np.full(len(pt), np.nan)
-    var = np.diag(vcov_x).copy()
-    var[var < 0] = np.nan
-    se[free_rows] = np.sqrt(var)
-    z = est / se
-    p = 2 * stats.norm.sf(np.abs(z))
-    q = stats.norm.ppf(1 - (1 - level) / 2)
     lhs, op, rhs = pt["lhs"].to_numpy(), pt["op"].to_numpy(), pt["rhs"].to_numpy()
     grp = pt["group"].to_numpy() - 1
     variances = {
@@ -1219,14 +1210,34 @@ def _parameter_frame(model, theta, states, vcov_x, prepared, level) -> pd.DataFr
         if o == "~~" and a == b
     }
     std_lv, std_all = standardize(model, states, lhs, op, rhs, grp, est, variances)
-    labels = prepared.group_labels
-    frame = pd.DataFrame(
+    return estimate_table(pt, est, vcov_x, model.x_rows, level, std_lv, std_all,
+                          prepared.group_labels)
+
+
+def estimate_table(pt: pd.DataFrame, est: np.ndarray, vcov_x: np.ndarray, free_rows: np.ndarray,
+                   level: float, std_lv: np.ndarray, std_all: np.ndarray,
+                   group_labels: Sequence[Any]) -> pd.DataFrame:
+    """Return the parameter table of a fit: estimates, Wald SEs, z, p, CIs, standardized.
+
+    ``est`` holds every row of the parameter table ``pt``; ``vcov_x`` is the covariance of the
+    free parameters, which sit in the rows ``free_rows``. Shared by every estimator.
+    """
+    se = np.full(len(pt), np.nan)
+    var = np.diag(vcov_x).copy()
+    var[var < 0] = np.nan
+    se[free_rows] = np.sqrt(var)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = est / se
+    p = 2 * stats.norm.sf(np.abs(z))
+    q = stats.norm.ppf(1 - (1 - level) / 2)
+    grp = pt["group"].to_numpy() - 1
+    return pd.DataFrame(
         {
-            "lhs": lhs,
-            "op": op,
-            "rhs": rhs,
+            "lhs": pt["lhs"].to_numpy(),
+            "op": pt["op"].to_numpy(),
+            "rhs": pt["rhs"].to_numpy(),
             "group": pt["group"].to_numpy(),
-            "group_label": [labels[g] for g in grp],
+            "group_label": [group_labels[g] for g in grp],
             "label": pt["label"].to_numpy(),
             "free": pt["free"].to_numpy() > 0,
             "estimate": est,
@@ -1239,7 +1250,6 @@ def _parameter_frame(model, theta, states, vcov_x, prepared, level) -> pd.DataFr
             "std_all": std_all,
         }
     )
-    return frame
 
 
 def _heywood(params: pd.DataFrame, model: SEMModel, states) -> list[str]:

@@ -429,6 +429,11 @@ def _normalize_partial(spec: str) -> str:
     return re.sub(r"\s+", "", spec)
 
 
+def _partial_spec(lhs: str, op: str, rhs: str) -> str:
+    """Return a parameter as a ``group.partial`` entry is matched: ``lhs op rhs`` without spaces."""
+    return _normalize_partial(f"{lhs}{op}{rhs}" if op != "~1" else f"{lhs}~1")
+
+
 def parameter_table(
     model: str | Sequence[Statement],
     *,
@@ -507,7 +512,6 @@ def parameter_table(
         raise ModelSyntaxError(f"ngroups must be a positive int; got {ngroups!r}.")
     roles = variable_roles(statements, fixed_x=fixed_x)
     lv = set(roles.lv)
-    ov = set(roles.ov)
 
     eq_stmts = [s for s in statements if s.op == "=="]
     seen: dict[tuple[str, str, str], Statement] = {}
@@ -643,10 +647,10 @@ def parameter_table(
         nrow = n
         for i in range(nrow):
             lhs, op, rhs = lhs_a[i], op_a[i], rhs_a[i]
-            cls = _equal_class(lhs, op, rhs, lv, ov)
+            cls = _equal_class(lhs, op, rhs, lv)
             if cls not in group_equal:
                 continue
-            spec = _normalize_partial(f"{lhs}{op}{rhs}" if op != "~1" else f"{lhs}~1")
+            spec = _partial_spec(lhs, op, rhs)
             if spec in partial:
                 continue
             rows_g = [g * nrow + i for g in range(ngroups)]
@@ -714,11 +718,14 @@ def parameter_table(
     return pt
 
 
-def _equal_class(lhs: str, op: str, rhs: str, lv: set[str], ov: set[str]) -> str | None:
+def _equal_class(lhs: str, op: str, rhs: str, lv: set[str]) -> str | None:
+    """Return the ``group.equal`` class of a parameter (lavaan's names), or None."""
     if op == "=~":
         return "loadings"
     if op == "~":
         return "regressions"
+    if op == "|":
+        return "thresholds"
     if op == "~1":
         return "means" if lhs in lv else "intercepts"
     if op == "~~":

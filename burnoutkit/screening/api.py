@@ -13,7 +13,7 @@ import pandas as pd
 
 from burnoutkit.banks.model import ItemBank
 from burnoutkit.errors import BankError, BurnoutkitWarning, DataError, ResponseWarning
-from burnoutkit.responses import Responses, _format_ids, check_responses
+from burnoutkit.responses import Responses, _checked_for, _format_ids, check_responses
 from burnoutkit.screening import _indices as ix
 from burnoutkit.screening._cutoffs import (
     COMPUTED,
@@ -472,18 +472,9 @@ def _responses(
 ) -> tuple[Responses, pd.DataFrame | None]:
     """Return checked responses and, for a DataFrame, the frame itself (for ``exclude``)."""
     if isinstance(data, Responses):
-        if id_column is not None or on_problem is not None:
-            raise ValueError(
-                "id_column and on_problem apply when screen() checks raw data; these responses "
-                "were already checked. Pass them to check_responses instead."
-            )
-        if data.bank != bank:
-            raise DataError(
-                f"These responses were checked against bank {data.bank.id!r} "
-                f"({data.bank.source}), not the bank used for screening ({bank.id!r}, "
-                f"{bank.source}). Check them against the bank you screen with."
-            )
-        return data, None
+        checked = _checked_for(data, bank, id_column=id_column, on_problem=on_problem,
+                               function="screen", role="used for screening")
+        return checked, None
     frame = data if isinstance(data, pd.DataFrame) else None
     if on_problem is not None:
         return check_responses(bank, data, id_column=id_column, on_problem=on_problem), frame
