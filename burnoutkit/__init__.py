@@ -79,6 +79,8 @@ from burnoutkit.reliability import (
     split_half,
     test_retest,
 )
+from burnoutkit.report.thresholds import ValidationThresholds
+from burnoutkit.report.validate import ValidationReport, validate
 from burnoutkit.responses import Responses, check_responses
 from burnoutkit.scoring import NormsResult, ScoreResult, norm_table, norms, score
 from burnoutkit.screening import ScreeningResult, screen
@@ -131,6 +133,8 @@ __all__ = [
     "SparseCategoryWarning",
     "SplitHalfResult",
     "TestRetestResult",
+    "ValidationReport",
+    "ValidationThresholds",
     "__version__",
     "alpha",
     "asymmetry",
@@ -165,6 +169,7 @@ __all__ = [
     "show_versions",
     "split_half",
     "test_retest",
+    "validate",
     "velicer_map",
     "versions",
 ]

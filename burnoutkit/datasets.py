@@ -30,6 +30,7 @@ __all__ = [
     "dataset_path",
     "default_population",
     "load_bfi",
+    "load_diabetes",
     "load_holzinger_swineford",
     "load_reference_cohort",
     "simulate_cohort",
@@ -42,7 +43,14 @@ REFERENCE_N = 3000
 
 
 def dataset_path(*parts: str) -> Path:
-    """Path of a shipped data file, from the installed package or a source checkout."""
+    """Path of a shipped data file, from the installed package or a source checkout.
+
+    Examples
+    --------
+    >>> from burnoutkit.datasets import dataset_path
+    >>> dataset_path("public", "bfi.csv").name
+    'bfi.csv'
+    """
     installed = Path(str(resources.files("burnoutkit"))) / "_datasets"
     checkout = Path(__file__).resolve().parent.parent / "datasets"
     for root in (installed, checkout):
@@ -96,6 +104,34 @@ def load_holzinger_swineford() -> pd.DataFrame:
     return pd.read_csv(dataset_path("public", "holzinger_swineford_1939.csv"))
 
 
+def load_diabetes() -> pd.DataFrame:
+    """Load Reaven and Miller's diabetes data as mclust ships them (N = 145).
+
+    Three measurements of non-obese adults, ``glucose`` and ``insulin`` (areas under the plasma
+    glucose and insulin curves of an oral glucose tolerance test) and ``sspg`` (steady-state
+    plasma glucose), with the clinical ``class`` (Normal, Chemical, Overt). This is mclust's
+    version, used in its published examples; its documentation notes that ``insulin`` differs
+    from the original data in one entry (row 104), so use it to replicate mclust, not to study
+    diabetes. Redistributed from the R package mclust (GPL >= 2).
+
+    References
+    ----------
+    Reaven, G. M., & Miller, R. G. (1979). An attempt to define the nature of chemical diabetes
+    using a multidimensional analysis. *Diabetologia, 16*(1), 17-24.
+
+    Scrucca, L., Fop, M., Murphy, T. B., & Raftery, A. E. (2016). mclust 5: Clustering,
+    classification and density estimation using Gaussian finite mixture models. *The R
+    Journal, 8*(1), 289-317.
+
+    Examples
+    --------
+    >>> from burnoutkit.datasets import load_diabetes
+    >>> load_diabetes()["class"].value_counts().sort_index().to_dict()
+    {'Chemical': 36, 'Normal': 76, 'Overt': 33}
+    """
+    return pd.read_csv(dataset_path("public", "diabetes.csv"))
+
+
 def simulate_cohort(n: int = 3000, *, random_state: int | None, **population: Any) -> Cohort:
     """Simulate a cohort of BAI respondents from the documented population model.
 
@@ -132,12 +168,14 @@ def simulate_cohort(n: int = 3000, *, random_state: int | None, **population: An
         factor_slopes : dict, default see docs
             ``{factor: {predictor: slope}}`` for the other factors; predictors are ``"B"``,
             ``"ex"``, ``"md"``, ``"re"``.
-        loadings, cross_loadings, acquiescence, pair_residual_r, category_use,
-        noninvariant_item, noninvariant_shift
+        loadings, cross_loadings, acquiescence, pair_residual_r, category_use
             The measurement model (standardized loadings on the latent response ``y*``).
-        absence_mean, absence_dispersion, absence_severity_slope, turnover_rate,
-        turnover_odds_ratios, wellbeing_exhaustion_r
-            The outcome models.
+        noninvariant_item, noninvariant_shift
+            The item whose intercept differs on form B, and by how much.
+        absence_mean, absence_dispersion, absence_severity_slope
+            The sickness-absence model.
+        turnover_rate, turnover_odds_ratios, wellbeing_exhaustion_r
+            The turnover-intention and wellbeing models.
         retest_share, retest_stability, careless_share, missing_share
             Retest subsample and mess.
 

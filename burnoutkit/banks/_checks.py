@@ -416,6 +416,89 @@ def _check_derived_scores(spec: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
+def _number_or_none(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _check_hypotheses(spec: Mapping[str, Any]) -> list[Problem]:
+    problems = []
+    scales = [s for s in (_text(e, "id") for e in _entries(spec, "scales")) if s is not None]
+    composite = []
+    non_composite = []
+    for system in _entries(spec, "systems"):
+        system_id = _text(system, "id")
+        if system_id is not None:
+            (non_composite if system.get("composite") is False else composite).append(system_id)
+    scores = scales + composite
+    seen_ids: Counter[str] = Counter()
+    seen_pairs: dict[frozenset[str], str] = {}
+    for index, entry in enumerate(_entries(spec, "hypotheses")):
+        name = _text(entry, "id") or str(index)
+        seen_ids[name] += 1
+        if seen_ids[name] == 2:
+            problems.append(
+                error(
+                    f"hypothesis id {name!r} is used more than once under 'hypotheses'; "
+                    "hypothesis ids must be unique. Rename all but one.",
+                    field=f"hypotheses[{name}].id",
+                )
+            )
+        pair = entry.get("scales")
+        named = [v for v in pair if isinstance(v, str)] if isinstance(pair, list) else []
+        for score in named:
+            if score in non_composite:
+                problems.append(
+                    error(
+                        f"system {score!r} has composite: false, so it has no score to "
+                        "correlate. Name one of its scales instead.",
+                        field=f"hypotheses[{name}].scales",
+                    )
+                )
+            elif score not in scores:
+                problems.append(
+                    error(
+                        f"{score!r} is neither a scale nor a composite system of this bank."
+                        f"{_did_you_mean(score, scores)} A hypothesis names two scores.",
+                        field=f"hypotheses[{name}].scales",
+                    )
+                )
+        expected = entry.get("expected")
+        low = _number_or_none(entry.get("min_abs_r"))
+        high = _number_or_none(entry.get("max_abs_r"))
+        if expected == "weak" and "min_abs_r" in entry:
+            problems.append(
+                error(
+                    "min_abs_r is not used by a 'weak' hypothesis, which says only that |r| is "
+                    "at most max_abs_r. Remove it, or expect 'positive' or 'negative'.",
+                    field=f"hypotheses[{name}].min_abs_r",
+                )
+            )
+        elif low is not None and high is not None and low >= high:
+            problems.append(
+                error(
+                    f"min_abs_r ({low:g}) must be below max_abs_r ({high:g}); no correlation "
+                    "could confirm this hypothesis.",
+                    field=f"hypotheses[{name}].max_abs_r",
+                )
+            )
+        if len(named) == 2 and named[0] != named[1]:
+            key = frozenset(named)
+            if key in seen_pairs:
+                problems.append(
+                    _warning(
+                        f"scores {named[0]!r} and {named[1]!r} are already the subject of "
+                        f"hypothesis {seen_pairs[key]!r}; two hypotheses on one correlation "
+                        "count it twice in the share of confirmed hypotheses. Merge them.",
+                        field=f"hypotheses[{name}].scales",
+                    )
+                )
+            else:
+                seen_pairs[key] = name
+    return problems
+
+
 CHECKS = (
     _check_ids,
     _check_response_format,
@@ -424,4 +507,5 @@ CHECKS = (
     _check_items_and_scales,
     _check_pairs,
     _check_derived_scores,
+    _check_hypotheses,
 )

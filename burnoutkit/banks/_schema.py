@@ -23,7 +23,15 @@ from burnoutkit.banks._problem import Problem
 
 __all__ = ["load_schema", "schema_problems", "to_json_compatible"]
 
-_LIST_SECTIONS = ("items", "scales", "systems", "derived_scores", "outcomes", "covariates")
+_LIST_SECTIONS = (
+    "items",
+    "scales",
+    "systems",
+    "derived_scores",
+    "outcomes",
+    "covariates",
+    "hypotheses",
+)
 
 _TYPE_NAMES = {
     "string": "text (a string)",
@@ -178,6 +186,11 @@ def _translate(error: ValidationError, instance: Any) -> Problem:
         if last == "range":
             found = _describe(error.instance)
             message = f"must hold exactly two numbers [low, high]; found {found}."
+        elif last == "scales" and field and field[0].startswith("hypotheses["):
+            count = len(error.instance) if isinstance(error.instance, list) else 0
+            message = (
+                f"must name exactly two scores (scale or composite system ids); found {count}."
+            )
         else:
             message = f"must list at least {n} entr{'y' if n == 1 else 'ies'}; found none."
     elif kind == "minLength":

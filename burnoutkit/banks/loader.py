@@ -11,6 +11,7 @@ import yaml
 
 from burnoutkit.banks.model import (
     DerivedScore,
+    Hypothesis,
     Instrument,
     Item,
     ItemBank,
@@ -211,7 +212,21 @@ def _build(spec: Mapping[str, Any], source: str) -> ItemBank:
         ),
         outcomes=tuple(Variable(**variable) for variable in spec.get("outcomes", ())),
         covariates=tuple(Variable(**variable) for variable in spec.get("covariates", ())),
+        hypotheses=tuple(_hypothesis(entry) for entry in spec.get("hypotheses", ())),
         source=source,
+    )
+
+
+def _hypothesis(entry: Mapping[str, Any]) -> Hypothesis:
+    high = entry.get("max_abs_r")
+    return Hypothesis(
+        id=entry["id"],
+        scales=(entry["scales"][0], entry["scales"][1]),
+        expected=entry["expected"],
+        min_abs_r=float(entry.get("min_abs_r", 0.0)),
+        max_abs_r=None if high is None else float(high),
+        source=entry.get("source", ""),
+        description=entry.get("description", ""),
     )
 
 
@@ -316,4 +331,20 @@ def bank_to_dict(bank: ItemBank) -> dict[str, Any]:
                 )
                 for v in variables
             ]
+    if bank.hypotheses:
+        spec["hypotheses"] = [
+            _without_defaults(
+                {
+                    "id": h.id,
+                    "scales": list(h.scales),
+                    "expected": h.expected,
+                    "min_abs_r": _number(h.min_abs_r),
+                    "max_abs_r": None if h.max_abs_r is None else _number(h.max_abs_r),
+                    "source": h.source,
+                    "description": h.description,
+                },
+                {"description": "", "min_abs_r": 0},
+            )
+            for h in bank.hypotheses
+        ]
     return spec

@@ -17,6 +17,7 @@ import pandas as pd
 
 __all__ = [
     "DerivedScore",
+    "Hypothesis",
     "Instrument",
     "Item",
     "ItemBank",
@@ -28,6 +29,7 @@ __all__ = [
 ]
 
 Valence = Literal["gain", "loss"]
+Expectation = Literal["positive", "negative", "weak"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -146,6 +148,60 @@ class Variable:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Hypothesis:
+    """An expected correlation between two scores, stated before the data are seen.
+
+    Construct-validity hypotheses in the sense of COSMIN (Prinsen et al., 2018): the direction
+    and size of the correlation between two scale (or composite system) scores that the theory
+    behind the instrument predicts. ``expected`` is ``"positive"`` or ``"negative"`` (the sign,
+    with ``|r| >= min_abs_r`` and, when given, ``|r| <= max_abs_r``) or ``"weak"``
+    (``|r| <= max_abs_r`` whatever the sign: a discriminant hypothesis). ``source`` says where
+    the expectation comes from.
+
+    Examples
+    --------
+    >>> from burnoutkit.banks.model import Hypothesis
+    >>> h = Hypothesis(id="core", scales=("ex", "md"), expected="positive", min_abs_r=0.3,
+    ...                source="Maslach & Leiter (2016)")
+    >>> h.holds(0.54), h.holds(0.12), h.holds(-0.5)
+    (True, False, False)
+    """
+
+    id: str
+    scales: tuple[str, str]
+    expected: Expectation
+    min_abs_r: float = 0.0
+    max_abs_r: float | None = None
+    source: str = ""
+    description: str = ""
+
+    def holds(self, r: float) -> bool:
+        """Whether a correlation ``r`` agrees with the hypothesis (False for NaN)."""
+        if r != r:  # NaN
+            return False
+        size = abs(r)
+        if self.max_abs_r is not None and size > self.max_abs_r:
+            return False
+        if self.expected == "weak":
+            return True
+        sign_ok = r > 0 if self.expected == "positive" else r < 0
+        return sign_ok and size >= self.min_abs_r
+
+    def statement(self) -> str:
+        """Return the hypothesis in words, e.g. ``"r(ex, md) positive, |r| >= 0.30"``."""
+        pair = f"r({self.scales[0]}, {self.scales[1]})"
+        if self.expected == "weak":
+            return f"{pair} weak, |r| <= {self.max_abs_r:.2f}"
+        text = f"{pair} {self.expected}"
+        bounds = []
+        if self.min_abs_r > 0:
+            bounds.append(f"|r| >= {self.min_abs_r:.2f}")
+        if self.max_abs_r is not None:
+            bounds.append(f"|r| <= {self.max_abs_r:.2f}")
+        return text + (", " + ", ".join(bounds) if bounds else "")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ItemBank:
     """An instrument: metadata, response format, scales, items and scoring rule.
 
@@ -171,6 +227,7 @@ class ItemBank:
     derived_scores: tuple[DerivedScore, ...] = ()
     outcomes: tuple[Variable, ...] = ()
     covariates: tuple[Variable, ...] = ()
+    hypotheses: tuple[Hypothesis, ...] = ()
     source: str = "<dict>"
 
     # ------------------------------------------------------------------ constructors

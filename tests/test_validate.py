@@ -1,0 +1,307 @@
+"""bk.validate: the ratings against the reference cohort's truth, and the call's contract.
+
+The truth tests use the main job's report (the BAI on the whole cohort, groups = ``form``,
+retest file, three outcomes) and compare it with ``cohort.truth``: the planted non-invariant
+item, the weak items, the cross-loading items, the careless responders, the asymmetry and the
+retest stability. The contract tests use a fast three-scale bank cut from the BAI.
+"""
+
+from __future__ import annotations
+
+import _validate_shared as shared
+import numpy as np
+import pandas as pd
+import pytest
+
+import burnoutkit as bk
+from burnoutkit.report.cosmin import PROPERTIES
+from burnoutkit.report.validate import resolve_estimator
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def report() -> bk.ValidationReport:
+    return shared.main_report()
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return shared.cohort().truth
+
+
+# ------------------------------------------------------------------------ against the truth
+def test_every_property_is_rated_in_order(report):
+    assert report.properties["key"].tolist() == list(PROPERTIES)
+    assert set(report.properties["rating"]) <= {"+", "-", "?"}
+    assert report.properties["finding"].str.len().gt(20).all()
+    computed = report.properties.set_index("key")["status"]
+    assert (computed == "computed").all(), computed
+
+
+def test_structure_and_internal_consistency_are_sufficient(report):
+    # The generating model is the bank's 16-factor model (plus small misfit): it fits by
+    # COSMIN's criteria, and every scale has alpha above .70 (loadings .56-.82 on 4-6 items).
+    assert report.rating("structural_validity") == "+"
+    assert report.rating("internal_consistency") == "+"
+    fit = report.values["structural_validity"]["rated_fit"]
+    assert fit["estimator"] == report.settings["estimator_used"] and fit["rmsea"] < 0.06
+
+
+def test_planted_noninvariant_item_is_flagged(report, truth):
+    items = report.items.set_index("item")
+    planted = truth.noninvariant_item
+    assert items.loc[planted, "noninvariant"]
+    assert items.loc[planted, "dmacs"] >= report.thresholds.dmacs_min
+    assert items.loc[planted, "recommendation"] == "revise"
+    assert items.index[items["noninvariant"]].tolist() == [planted]
+    assert report.rating("measurement_invariance") == "-"
+    assert planted in report.properties.set_index("key").loc["measurement_invariance", "finding"]
+    # the intercept is what was shifted, and in form B it is higher
+    dmacs = report.tables["measurement_invariance"]["dmacs"].set_index("item")
+    assert dmacs.loc[planted, "group"] == "B"
+    assert dmacs.loc[planted, "delta_intercept"] < 0  # reference A minus focal B
+
+
+def test_weak_items_are_flagged_for_their_loading(report, truth):
+    items = report.items.set_index("item")
+    for item in truth.weak_items:
+        assert items.loc[item, "recommendation"] in ("revise", "drop"), item
+        assert "loading" in items.loc[item, "evidence"], items.loc[item, "evidence"]
+    strong = items.drop(index=truth.weak_items)
+    assert (strong["loading"] >= report.thresholds.loading_revise).all()
+
+
+def test_cross_loading_items_are_flagged_on_the_right_factor(report, truth):
+    items = report.items.set_index("item")
+    for row in truth.cross_loadings.itertuples():
+        assert items.loc[row.item, "cross_factor"] == row.factor, row.item
+        assert np.sign(items.loc[row.item, "cross_loading"]) == np.sign(row.loading)
+        assert items.loc[row.item, "recommendation"] == "revise"
+
+
+def test_no_item_is_flagged_without_a_planted_reason(report, truth):
+    planted = {truth.noninvariant_item, *truth.weak_items, *truth.cross_loadings["item"]}
+    flagged = set(report.items.loc[report.items["recommendation"] != "keep", "item"])
+    assert flagged == planted
+    assert (report.items["recommendation"] != "drop").all()
+
+
+def test_careless_responders_are_flagged(report, truth):
+    screening = report.sections["screening"]
+    careless = truth.respondents.set_index("id")["careless"]
+    flagged = pd.Series(screening.flagged.to_numpy(), index=report.sections["scores"].scales.index)
+    sensitivity = flagged[careless[careless].index].mean()
+    assert sensitivity >= 0.8
+    values = report.values["data_quality"]
+    assert values["n_flagged"] == int(flagged.sum())
+    assert f"flagged {values['n_flagged']} of 3000" in report.properties.loc[0, "finding"]
+
+
+def test_asymmetry_is_found(report, truth):
+    checks = report.tables["hypotheses_testing"]["asymmetry_checks"].set_index("check")
+    assert truth.parameters["population"]["asymmetry"]
+    assert checks.loc["severity", "verdict"] == "pass"
+    assert checks.loc["severity", "estimate"] > 0  # the asymmetry grows with severity
+    slopes = report.tables["hypotheses_testing"]["asymmetry_slopes"]
+    latent = slopes[slopes["version"] == "latent"].set_index("slope")["estimate"]
+    assert latent["gain"] < 0 < latent["asymmetry"]
+    assert report.rating("hypotheses_testing") == "+"
+
+
+def test_bank_hypotheses_agree_with_the_population(report, truth):
+    """Each scale-level hypothesis holds for the generating factor correlations too."""
+    bank = bk.load_bank("bai")
+    table = report.tables["hypotheses_testing"]["correlations"].set_index("id")
+    population = truth.factor_correlations
+    for h in bank.hypotheses:
+        a, b = h.scales
+        if a in population.index and b in population.index:
+            rho = population.loc[a, b]
+            sign = {"positive": 1, "negative": -1}.get(h.expected)
+            if sign is not None:
+                assert np.sign(rho) == sign, h.id
+        assert table.loc[h.id, "confirmed"], h.id
+
+
+def test_retest_section_recovers_the_simulated_stability(report, truth):
+    stability = truth.parameters["population"]["retest_stability"]
+    icc = report.tables["reliability"]["icc"]
+    assert icc["scale"].tolist() == bk.load_bank("bai").scale_ids
+    # observed ICCs are the latent stability attenuated by measurement error ...
+    expected = stability * np.sqrt(icc["alpha_t1"] * icc["alpha_t2"])
+    assert np.abs(icc["icc2_1"] - expected).max() < 0.12
+    # ... and corrected for unreliability they are near the simulated stability
+    assert abs(icc["stability_corrected"].median() - stability) < 0.05
+    error = report.tables["measurement_error"]["error"]
+    assert (error["sdc"] > error["sem"]).all()
+    assert report.rating("measurement_error") == "?"  # no MIC given
+
+
+def test_criterion_validity_uses_the_core_score(report):
+    crit = report.tables["criterion_validity"]["criterion"]
+    assert crit["score"].unique().tolist() == ["core"]
+    assert crit.set_index("outcome")["statistic"].to_dict() == {
+        "absence_days": "spearman_rho",
+        "turnover_intention": "auc",
+        "wellbeing": "pearson_r",
+    }
+    # none of the outcomes is a gold standard of burnout: |r| and AUC stay below .70
+    assert report.rating("criterion_validity") == "-"
+
+
+def test_report_records_versions_settings_and_seeds(report):
+    assert report.bank_id == "bai" and report.bank_version == "1.0"
+    assert report.versions["burnoutkit"] == bk.__version__
+    assert {"numpy", "pandas", "scipy", "python"} <= set(report.versions)
+    s = report.settings
+    assert s["estimator"] == "auto"
+    assert s["estimator_used"] == resolve_estimator("auto", bk.load_bank("bai"))
+    assert s["seeds"]["parallel_analysis"] == 0 and s["n_iter"] == 20
+    assert s["group"] == "form" and s["retest"] is True
+
+
+# ------------------------------------------------------------------------------ contract
+@pytest.fixture(scope="module")
+def core() -> bk.ValidationReport:
+    return shared.core_report()
+
+
+def test_core_report_has_every_section(core):
+    assert set(core.values) == {
+        "data_quality", "structural_validity", "internal_consistency", "measurement_invariance",
+        "reliability", "measurement_error", "hypotheses_testing", "criterion_validity",
+        "profiles",
+    }  # fmt: skip
+    assert core.values["profiles"]["status"] == "computed"
+    assert {"enumeration", "means", "outcome_tests"} <= set(core.tables["profiles"])
+    assert core.items["item"].tolist() == shared.core_bank().item_ids
+    assert set(core.items["recommendation"]) <= {"keep", "revise", "drop"}
+
+
+def test_failed_auxiliary_analysis_is_noted_not_fatal(core):
+    # a bifactor model of three scales is not identified: noted, the rating stands
+    assert any("bifactor" in note and "failed" in note for note in core.notes)
+    assert core.values["structural_validity"]["status"] == "computed"
+    assert core.rating("structural_validity") in ("+", "-")
+
+
+def test_unrequested_properties_are_unknown():
+    data, _ = shared.core_data()
+    res = bk.validate(shared.core_bank(), data.head(300), screen=False, structures=(),
+                      n_iter=0)
+    rows = res.properties.set_index("key")
+    for key in ("measurement_invariance", "reliability", "measurement_error",
+                "criterion_validity"):
+        assert rows.loc[key, "rating"] == "?"
+        assert rows.loc[key, "status"] == "not requested"
+        assert rows.loc[key, "finding"].startswith("Not assessed:")
+    assert "screening" not in res.sections
+
+
+def test_required_failure_gives_unknown_rating():
+    data, _ = shared.core_data()
+    # MLR with FIML is not available: the CFA fails, structural validity cannot be rated and
+    # internal consistency (which needs it) is indeterminate
+    res = bk.validate(shared.core_bank(), data.head(300), missing="fiml", structures=(),
+                      n_iter=0, screen=False)
+    rows = res.properties.set_index("key")
+    assert rows.loc["structural_validity", "rating"] == "?"
+    assert rows.loc["structural_validity", "status"] == "failed"
+    assert rows.loc["internal_consistency", "rating"] == "?"
+    assert any(note.startswith("structural_validity: CFA (correlated) failed") for note in
+               res.notes)
+
+
+def test_exclude_careless_drops_flagged_respondents_and_lists_them():
+    data, _ = shared.core_data()
+    bank = bk.load_bank("bai")
+    sample = shared.cohort().data.head(600)
+    res = bk.validate(bank, sample, id_column="id", exclude_careless=True, structures=(),
+                      n_iter=0)
+    flagged = int(res.sections["screening"].n_flagged)
+    values = res.values["data_quality"]
+    assert values["n_excluded"] == flagged > 0
+    assert values["n_analysed"] == 600 - flagged
+    excluded = res.tables["data_quality"]["excluded"]
+    assert len(excluded) == flagged and excluded["reasons"].str.len().gt(0).all()
+    assert len(res.sections["scores"].scales) == 600 - flagged
+    assert data is not None
+
+
+def test_thresholds_change_ratings_and_recommendations(core):
+    data, retest = shared.core_data()
+    lenient = bk.validate(shared.core_bank(), data, id_column="id", retest=retest,
+                          thresholds={"icc_min": 0.5, "mic": 2.0, "loading_revise": 0.9},
+                          structures=(), n_iter=0, screen=False)
+    assert lenient.rating("reliability") == "+"
+    assert lenient.rating("measurement_error") == "+"
+    assert (lenient.items["recommendation"] != "keep").all()
+    assert lenient.thresholds.icc_min == 0.5
+
+
+def test_inputs_are_not_modified():
+    data, retest = shared.core_data()
+    before, before_retest = data.copy(), retest.copy()
+    bk.validate(shared.core_bank(), data, id_column="id", retest=retest, structures=(),
+                n_iter=0)
+    pd.testing.assert_frame_equal(data, before)
+    pd.testing.assert_frame_equal(retest, before_retest)
+
+
+def test_progress_bar(capsys):
+    data, _ = shared.core_data()
+    bk.validate(shared.core_bank(), data.head(200), structures=(), n_iter=0, progress=True,
+                screen=False)
+    assert "validate" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"group": "from"}, bk.DataError, "Did you mean 'form'"),
+        ({"outcomes": ["wellbeeing"]}, bk.DataError, "Did you mean 'wellbeing'"),
+        ({"severity": "sev"}, bk.DataError, "severity"),
+        ({"estimator": "GLS"}, bk.BurnoutkitError, "'estimator'"),
+        ({"missing": "pairwise"}, bk.BurnoutkitError, "'missing'"),
+        ({"structure": "hierarchical"}, bk.BurnoutkitError, "'structure'"),
+        ({"invariance_levels": ["metric"]}, bk.BurnoutkitError, "configural"),
+        ({"n_iter": -1}, bk.BurnoutkitError, "'n_iter'"),
+        ({"thresholds": {"alpha": 0.8}}, bk.BurnoutkitError, "alpha_min"),
+        ({"thresholds": {"icc_min": 1.5}}, bk.BurnoutkitError, "icc_min"),
+        ({"exclude_careless": True, "screen": False}, bk.BurnoutkitError, "screen=True"),
+        ({"criterion_score": "cores"}, bk.DataError, "Did you mean 'core'"),
+    ],
+)
+def test_bad_arguments_raise_named_errors(kwargs, error, match):
+    data, _ = shared.core_data()
+    with pytest.raises(error, match=match):
+        bk.validate(shared.core_bank(), data.head(50), id_column="id", **kwargs)
+
+
+def test_retest_needs_ids():
+    data, retest = shared.core_data()
+    with pytest.raises(bk.DataError, match="id_column"):
+        bk.validate(shared.core_bank(), data.drop(columns="id"), retest=retest)
+
+
+def test_bad_answers_raise_response_error():
+    data, _ = shared.core_data()
+    bad = data.head(50).copy()
+    bad.loc[bad.index[0], "ex1"] = 9
+    with pytest.raises(bk.ResponseError, match="ex1"):
+        bk.validate(shared.core_bank(), bad, id_column="id")
+
+
+def test_thresholds_validate_and_document_sources():
+    assert bk.ValidationThresholds().alpha_min == 0.70
+    for name in ("cfi_min", "icc_min", "dmacs_min", "loading_revise", "item_rest_revise"):
+        assert bk.ValidationThresholds.source(name)
+    with pytest.raises(bk.BurnoutkitError, match="fit_rule"):
+        bk.ValidationThresholds(fit_rule="some")
+    with pytest.raises(bk.BurnoutkitError, match="loading_drop"):
+        bk.ValidationThresholds(loading_drop=0.5, loading_revise=0.4)
+    with pytest.raises(bk.BurnoutkitError, match="mic"):
+        bk.ValidationThresholds(mic={"ex": -1})
+    assert bk.ValidationThresholds(mic={"ex": 0.5}).mic_of("ex") == 0.5
+    assert bk.ValidationThresholds(mic={"ex": 0.5}).mic_of("md") is None
