@@ -208,8 +208,10 @@ report_v1.properties[["property", "rating", "finding"]]
 #
 # * **Data quality** is sufficient: few missing answers, no floor or ceiling effects. The
 #   careless-responding flags are listed in the report, but nobody is excluded unless
-#   `exclude_careless=True`; with twelve items the indices have little to work with (even-odd
-#   consistency splits three-item scales), so the pilot keeps everyone.
+#   `exclude_careless=True`. With twelve items the within-person indices have little to work
+#   with (even-odd consistency would split three-item scales): even-odd and psychometric
+#   synonyms are reported but do not flag in a bank this short (`report_v1.notes` says so), and
+#   long-string and the Mahalanobis distance do the screening.
 # * **Structural validity** is sufficient: parallel analysis retains four factors, each scale is
 #   reproduced by an exploratory factor, and the four-factor CFA fits well (the `evidence`
 #   column of `report_v1.properties` has the fit indices).

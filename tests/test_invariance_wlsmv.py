@@ -131,3 +131,17 @@ def test_reference_script_reproduces_stored_values(tmp_path):
     subprocess.run(["Rscript", str(SCRIPT), str(out)], cwd=root, check=True,
                    capture_output=True, timeout=900)
     assert_same_json(json.loads(out.read_text()), REF, rel=1e-8, abs_tol=1e-10)
+
+
+def test_compare_models_gives_lavtestlrt_for_ordinal_fits(hs_cut):
+    """bk.compare_models on the WLSMV fits of the sequence: lavTestLRT's scaled-shifted
+    differences (Satorra 2000), unscaled chi-squares, no AIC/BIC."""
+    res = bk.invariance(hs_cut, model=REF["hs_model"], group="school", estimator="WLSMV")
+    table = bk.compare_models(*res.models.values(), names=list(res.models)).table
+    lrt = REF["hs_std"]["lrt"]
+    np.testing.assert_allclose(table["chisq_diff"][1:], lrt["chisq_diff"][1:], atol=TOL)
+    np.testing.assert_array_equal(table["df_diff"][1:], lrt["df_diff"][1:])
+    np.testing.assert_allclose(table["p_value"][1:], lrt["p_value"][1:], atol=TOL)
+    chisq = [REF["hs_std"]["fit"][level]["chisq"] for level in res.models]
+    np.testing.assert_allclose(table["chisq"], chisq, atol=TOL)
+    assert table[["aic", "bic"]].isna().all().all()

@@ -603,6 +603,29 @@ def test_cutoffs_override_and_disable(cohort, bai):
     assert res.summary.loc["irv", "rule"] == "irv <= 0.5"
 
 
+def test_short_banks_do_not_flag_with_within_person_correlations(cohort):
+    """Four three-item scales: even-odd and synonyms are computed but flag only when asked."""
+    spec = bk.load_bank("bai").to_dict()
+    keep = ["ex1", "ex3", "ex5", "md1", "md2", "md3", "re1", "re3", "re4", "er1", "er3", "er5"]
+    spec["instrument"] = {**spec["instrument"], "id": "short"}
+    spec["scales"] = [s for s in spec["scales"] if s["id"] in {"ex", "md", "re", "er"}]
+    spec["systems"] = [s for s in spec["systems"]
+                       if any(sc["system"] == s["id"] for sc in spec["scales"])]
+    spec["items"] = [i for i in spec["items"] if i["id"] in keep]
+    spec["hypotheses"] = []
+    spec.pop("derived_scores", None)
+    short = bk.ItemBank.from_dict(spec)
+    data = cohort.data[["id", *keep]]
+    res = bk.screen(short, data, id_column="id", random_state=1)
+    assert res.cutoffs["even_odd"] is None and res.cutoffs["psychsyn"] is None
+    assert res.indices["even_odd"].notna().mean() > 0.9
+    assert any("even_odd is reported but does not flag" in note for note in res.notes)
+    assert res.flagged.mean() < 0.06
+    asked = bk.screen(short, data, id_column="id", cutoffs={"even_odd": -0.3}, random_state=1)
+    assert asked.flags["even_odd"].equals((asked.indices["even_odd"] > -0.3).fillna(False))
+    assert not any("even_odd is reported" in note for note in asked.notes)
+
+
 def test_indices_subset(cohort, bai):
     res = bk.screen(bai, cohort.data.iloc[:50], indices=["missing_share", "longstring"])
     assert list(res.indices.columns) == ["longstring", "longstring_avg", "missing_share"]

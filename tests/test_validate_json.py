@@ -113,26 +113,47 @@ def item_tests() -> pd.DataFrame:
 
 
 @cache
-def partial_fit() -> bk.CFAResult:
+def partial() -> tuple[bk.CFAResult, pd.DataFrame, pd.DataFrame]:
+    """Partial invariance by sequential release, written out: release the largest significant
+    (Holm) loading or intercept constraint while the item's factor keeps at least two items with
+    that parameter equal, refit, test the remaining constraints again."""
     scale_of = {item.id: item.scale for item in BANK.items}
-    free = []
-    for row in item_tests().itertuples():
-        free.append(f"{scale_of[row.item]} =~ {row.item}" if row.parameter == "loading"
-                    else f"{row.item} ~ 1")
     data = inputs()["frame"][[*BANK.item_ids, "form"]]
-    return bk.cfa(data, bank=BANK, group="form", estimator=items_invariance().estimator,
-                  group_equal=["loadings", "intercepts"], group_partial=list(dict.fromkeys(free)))
+    fit = items_invariance().models["scalar"]
+    freed: list[tuple[str, str]] = []
+    released = []
+    while True:
+        tests = bk.invariance_sources(fit)
+        significant = tests[tests["parameter"].isin(["loading", "intercept"])
+                            & (tests["p_holm"] < 0.05)]
+        allowed = [
+            row for _, row in significant.iterrows()
+            if sum(scale_of[i] == scale_of[row["item"]] and i != row["item"]
+                   and (row["parameter"], i) not in freed for i in BANK.item_ids) >= 2
+        ]
+        if not allowed:
+            blocked = significant.drop_duplicates("item").reset_index(drop=True)
+            break
+        row = allowed[0]
+        freed.append((row["parameter"], row["item"]))
+        spec = (f"{scale_of[row['item']]} =~ {row['item']}" if row["parameter"] == "loading"
+                else f"{row['item']} ~ 1")
+        released.append({**row.to_dict(), "release": spec, "step": len(freed)})
+        fit = bk.cfa(data, bank=BANK, group="form", estimator=items_invariance().estimator,
+                     group_equal=["loadings", "intercepts"],
+                     group_partial=[r["release"] for r in released])
+    return fit, pd.DataFrame(released).reset_index(drop=True), blocked
 
 
 @cache
 def dmacs() -> pd.DataFrame:
     """dMACS written out from Nye & Drasgow (2011), eq. 3, with a normal focal factor."""
-    fit = partial_fit()
+    fit, released, _ = partial()
     p = fit.parameters
     data = inputs()["frame"]
     scale_of = {item.id: item.scale for item in BANK.items}
     rows = []
-    for item in item_tests()["item"].drop_duplicates():
+    for item in released["item"].drop_duplicates():
         f = scale_of[item]
 
         def est(op, lhs, rhs, g, p=p):
@@ -271,26 +292,26 @@ def _measurement_invariance() -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     inv = main_invariance()
     tests = item_tests()
     size = dmacs()
-    per_item = (size.groupby("item", sort=False)["dmacs"].max().reset_index()
-                .assign(parameter=lambda d: [", ".join(tests.loc[tests["item"] == i,
-                                                                 "parameter"].unique())
-                                             for i in d["item"]],
-                        noninvariant=lambda d: d["dmacs"] >= 0.20))
+    _, released, blocked = partial()
+    flagged = pd.concat([released, blocked], ignore_index=True)
+    largest = size.groupby("item")["dmacs"].max()
+    per_item = pd.DataFrame({"item": flagged["item"].drop_duplicates().to_list()})
+    per_item["parameter"] = [", ".join(flagged.loc[flagged["item"] == i, "parameter"].unique())
+                             for i in per_item["item"]]
+    per_item["dmacs"] = [largest.get(i, math.nan) for i in per_item["item"]]
+    per_item["noninvariant"] = [not d < 0.20 for d in per_item["dmacs"]]
     held = "configural"
     for row in inv.comparisons.itertuples():
         if row.decision != "invariant":
             break
         held = row.level
-    scale_of = {item.id: item.scale for item in BANK.items}
-    freed = list(dict.fromkeys(
-        f"{scale_of[r.item]} =~ {r.item}" if r.parameter == "loading" else f"{r.item} ~ 1"
-        for r in tests.itertuples()))
     values = {"group": "form", "n_missing_group": 0, "groups": "A, B",
-              "highest_level": held, "freed": "; ".join(freed),
+              "highest_level": held, "freed": "; ".join(released["release"]),
+              "n_blocked": int(blocked["item"].nunique()),
               "item_test_estimator": items_invariance().estimator,
               "n_noninvariant": int(per_item["noninvariant"].sum())}
     tables = {"fit": inv.fit_table, "comparisons": inv.comparisons, "item_tests": tests,
-              "dmacs": size, "items": per_item}
+              "released": released, "dmacs": size, "items": per_item}
     return tables, values
 
 
@@ -467,6 +488,8 @@ def test_item_table_is_recomputed(document):
     cross = cross.assign(size=cross["sepc_all"].abs()).sort_values("size", ascending=False)
     cross = cross.drop_duplicates("item").set_index("item")
     size = dmacs().groupby("item")["dmacs"].max()
+    _, released, blocked = partial()
+    flagged = set(released["item"]) | set(blocked["item"])
     for row in document["items"]:
         item = row["item"]
         want = {
@@ -479,7 +502,7 @@ def test_item_table_is_recomputed(document):
             "missing_share": items[item].isna().mean(),
             "floor": stats_by_item.loc[item, "floor"],
             "ceiling": stats_by_item.loc[item, "ceiling"],
-            "noninvariant": bool(size.get(item, 0) >= 0.20),
+            "noninvariant": item in flagged and not size.get(item, math.nan) < 0.20,
             "dmacs": size.get(item),
         }
         for column, value in want.items():

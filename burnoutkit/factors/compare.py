@@ -4,6 +4,8 @@ For ML fits the difference of the two chi-squares is referred to a chi-square wi
 difference in degrees of freedom. For MLR fits the difference of the *unscaled* chi-squares is
 divided by the Satorra-Bentler (2001) scaling factor ``(df0 c0 - df1 c1) / (df0 - df1)``, the
 method lavaan uses by default for MLR (``"satorra.bentler.2001"``). AIC and BIC come along.
+For WLSMV and ULSMV fits the test is the scaled-shifted difference test (Satorra, 2000), as
+``lavTestLRT`` computes it for categorical data (``"satorra.2000"``); there is no AIC or BIC.
 """
 
 from __future__ import annotations
@@ -34,9 +36,11 @@ class ModelComparisonResult(Result):
     table : pandas.DataFrame
         One row per model: ``model, df, aic, bic, chisq, chisq_diff, df_diff, p_value`` and,
         for ML, ``rmsea_diff`` (the RMSEA of the difference test, as lavaan prints it); for
-        MLR, ``scaling_factor_diff``. Each row is tested against the row above it.
+        MLR, ``scaling_factor_diff``. Each row is tested against the row above it. For
+        WLSMV/ULSMV fits ``chisq`` is the unscaled chi-square and ``aic``/``bic`` are missing.
     method : str
-        ``"standard"`` (ML) or ``"satorra.bentler.2001"`` (MLR).
+        ``"standard"`` (ML), ``"satorra.bentler.2001"`` (MLR) or ``"satorra.2000"``
+        (WLSMV, ULSMV).
     """
 
     table: pd.DataFrame
@@ -89,7 +93,8 @@ def compare_models(
     Parameters
     ----------
     *results : CFAResult
-        Two or more fits of nested models to the same data, all ML or all MLR.
+        Two or more fits of nested models to the same data, all with the same estimator (ML,
+        MLR, WLSMV or ULSMV).
     names : sequence of str, optional
         Model names for the table (default ``"model1"``, ``"model2"``, ... in the order given).
 
@@ -117,10 +122,18 @@ def compare_models(
               \bar T_d = \frac{T_0 - T_1}{\bar c_d},
 
     where :math:`T_i` are the unscaled chi-squares. ``rmsea_diff`` is
-    :math:`\sqrt{\max(T_d/(N\,df_d) - 1/N, 0)}\sqrt{G}`.
+    :math:`\sqrt{\max(T_d/(N\,df_d) - 1/N, 0)}\sqrt{G}`. For WLSMV and ULSMV the difference
+    of the unscaled statistics is scaled and shifted, :math:`T_d = a(T_0 - T_1) + b`, with
+    :math:`a` and :math:`b` from the weight matrix, the Jacobians of both models and the
+    asymptotic covariance of the thresholds and polychorics (Satorra, 2000; lavaan's
+    ``lavTestLRT``, ``method = "satorra.2000"``, ``A.method = "delta"``).
 
     References
     ----------
+    Satorra, A. (2000). Scaled and adjusted restricted tests in multi-sample analysis of moment
+    structures. In R. D. H. Heijmans, D. S. G. Pollock, & A. Satorra (Eds.), *Innovations in
+    multivariate statistical analysis* (pp. 233-247). Kluwer.
+
     Satorra, A., & Bentler, P. M. (2001). A scaled difference chi-square test statistic for
     moment structure analysis. *Psychometrika, 66*, 507-514.
 
@@ -159,6 +172,7 @@ def compare_models(
             f"({[r.n_obs for r in results]}); nested models must share the data."
         )
     scaled = est == {"MLR"}
+    ordinal = bool(est & _ORDINAL)
     order = np.argsort([r.df for r in results], kind="stable")
     rs = [results[i] for i in order]
     nm = [names[i] for i in order]
@@ -167,8 +181,8 @@ def compare_models(
         row = {
             "model": nm[k],
             "df": r.df,
-            "aic": r.aic,
-            "bic": r.bic,
+            "aic": math.nan if ordinal else r.aic,
+            "bic": math.nan if ordinal else r.bic,
             "chisq": r.chisq,
             "chisq_diff": math.nan,
             "df_diff": math.nan,
@@ -186,7 +200,10 @@ def compare_models(
                     BurnoutkitWarning,
                     stacklevel=2,
                 )
-            if scaled:
+            if ordinal:
+                test = ordinal_difference(prev, r)
+                td = test["chisq_diff"]
+            elif scaled:
                 td, cd = sb2001(
                     r.chisq, r.df, float(r.fit_measures["scaling_factor"]),
                     prev.chisq, prev.df, float(prev.fit_measures["scaling_factor"]),
@@ -210,5 +227,18 @@ def compare_models(
         rows.append(row)
     table = pd.DataFrame(rows)
     return ModelComparisonResult(
-        table=table, method="satorra.bentler.2001" if scaled else "standard"
+        table=table,
+        method="satorra.2000" if ordinal else "satorra.bentler.2001" if scaled else "standard",
+    )
+
+
+_ORDINAL = frozenset({"WLSMV", "ULSMV"})
+
+
+def ordinal_difference(less: CFAResult, more: CFAResult) -> dict[str, float]:
+    """Scaled-shifted difference test of a less and a more restricted ordinal fit."""
+    from burnoutkit.factors._ordinal_fit import scaled_difference_test
+
+    return scaled_difference_test(
+        less._state.ordinal, more._state.ordinal, less.chisq, more.chisq, less.df, more.df
     )

@@ -29,7 +29,7 @@ from burnoutkit.factors.cfa import (
     _model_text,
     fit_table,
 )
-from burnoutkit.factors.compare import compare_models
+from burnoutkit.factors.compare import compare_models, ordinal_difference
 from burnoutkit.factors.syntax import parameter_table, parse_model, variable_roles
 
 __all__ = [
@@ -485,17 +485,17 @@ def _ordinal_levels(
 
 def _ordinal_difference(lo: CFAResult, hi: CFAResult) -> dict[str, float]:
     """Scaled-shifted difference test (Satorra 2000), as ``lavaan::lavTestLRT``."""
-    from burnoutkit.factors._ordinal_fit import scaled_difference_test
-
-    out = scaled_difference_test(
-        lo._state.ordinal, hi._state.ordinal, lo.chisq, hi.chisq, lo.df, hi.df
-    )
+    out = ordinal_difference(lo, hi)
     return {"chisq_diff": out["chisq_diff"], "df_diff": out["df_diff"],
             "p_value": out["p_value"]}
 
 
 def invariance_sources(
-    result: InvarianceResult, /, *, level: str | None = None, top: int | None = None
+    result: InvarianceResult | CFAResult,
+    /,
+    *,
+    level: str | None = None,
+    top: int | None = None,
 ) -> pd.DataFrame:
     """Which items break invariance: univariate score tests of each equality constraint.
 
@@ -505,11 +505,13 @@ def invariance_sources(
 
     Parameters
     ----------
-    result : InvarianceResult
-        Output of :func:`invariance`.
+    result : InvarianceResult or CFAResult
+        Output of :func:`invariance`, or a multigroup :func:`cfa` fit with equality constraints
+        (for example a partial-invariance model with ``group_partial``), whose remaining
+        constraints are tested.
     level : str, optional
-        The level whose constraints are tested; default the first level judged not invariant
-        (or the last level when all are invariant).
+        For an InvarianceResult: the level whose constraints are tested; default the first
+        level judged not invariant (or the last level when all are invariant).
     top : int, optional
         Keep the ``top`` largest tests.
 
@@ -537,10 +539,17 @@ def invariance_sources(
     0   x3  intercept  19.19
     1   x7  intercept  15.02
     """
+    if isinstance(result, CFAResult):
+        if level is not None:
+            raise BurnoutkitError(
+                "level= applies to an InvarianceResult; a CFA fit's own constraints are tested."
+            )
+        out = _constraint_tests(result)
+        return out.head(top) if top is not None else out
     if not isinstance(result, InvarianceResult):
         raise BurnoutkitError(
-            f"invariance_sources takes an InvarianceResult (from bk.invariance); got "
-            f"{type(result).__name__}."
+            f"invariance_sources takes an InvarianceResult (from bk.invariance) or a multigroup "
+            f"CFAResult with equality constraints; got {type(result).__name__}."
         )
     if level is None:
         bad = result.comparisons[result.comparisons["decision"] != "invariant"]
@@ -553,7 +562,17 @@ def invariance_sources(
         raise BurnoutkitError(
             "The configural model has no equality constraints to release; choose a later level."
         )
-    fit = result.models[level]
+    out = _constraint_tests(result.models[level])
+    return out.head(top) if top is not None else out
+
+
+def _constraint_tests(fit: CFAResult) -> pd.DataFrame:
+    """Univariate score tests of ``fit``'s equality constraints, sorted, Holm-adjusted."""
+    if fit.n_groups < 2:
+        raise BurnoutkitError(
+            "invariance_sources needs a multigroup fit (cfa(..., group=...)) with equality "
+            "constraints (group_equal=...)."
+        )
     _, uni = fit.score_tests()
     labels = fit.group_labels
     out = pd.DataFrame(
@@ -572,10 +591,7 @@ def invariance_sources(
         }
     )
     out["p_holm"] = _holm(out["p_value"].to_numpy())
-    out = out.sort_values("x2", ascending=False, kind="stable").reset_index(drop=True)
-    if top is not None:
-        out = out.head(top)
-    return out
+    return out.sort_values("x2", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _kind(lhs: str, op: str, rhs: str, fit: CFAResult) -> str:

@@ -249,6 +249,64 @@ def dmacs_table(fit: Any, data: pd.DataFrame, group: str, flagged: pd.DataFrame,
                                        "sd_pooled", "dmacs"])
 
 
+def release_constraints(
+    fit: Any, data: pd.DataFrame, ctx: Context, *, group: str, equal: list[str], estimator: str
+) -> tuple[Any, pd.DataFrame, pd.DataFrame]:
+    """Partial invariance by sequential release (Byrne, Shavelson & Muthen, 1989).
+
+    Starting from ``fit`` (the most constrained of the metric and scalar models), the loading or
+    intercept constraint with the largest univariate score test is released if its Holm-adjusted
+    p is below ``thresholds.dif_p``, the model is refitted and the remaining constraints are
+    tested again, until no significant constraint is left. A release that would leave a factor
+    with fewer than two items whose loading (the marker's counts: it is fixed) or intercept is
+    still equal across groups is not made; such a constraint is reported as blocked, its item
+    flagged as non-invariant without a dMACS.
+
+    Returns the final fit, the released constraints in order (score-test rows with the
+    ``release`` spec and the ``step``) and the blocked ones.
+    """
+    t = ctx.thresholds
+    s = ctx.settings
+    scale_of = {item.id: item.scale for item in ctx.bank.items}
+    items_of: dict[str, list[str]] = {}
+    for item in ctx.bank.items:
+        items_of.setdefault(item.scale, []).append(item.id)
+    freed: dict[str, set[str]] = {"loading": set(), "intercept": set()}
+    released: list[pd.Series] = []
+    blocked = pd.DataFrame()
+    for step in range(1, 2 * len(scale_of) + 1):
+        tests = invariance_sources(fit)
+        candidates = tests[tests["parameter"].isin(["loading", "intercept"])
+                           & (tests["p_holm"] < t.dif_p)]
+        chosen = None
+        stuck = []
+        for index, row in candidates.iterrows():
+            kind, item = row["parameter"], row["item"]
+            still_equal = [i for i in items_of[scale_of[item]]
+                           if i != item and i not in freed[kind]]
+            if len(still_equal) < 2:
+                stuck.append(index)
+                continue
+            chosen = row
+            break
+        if chosen is None:
+            blocked = candidates.loc[stuck].drop_duplicates("item")
+            break
+        kind, item = chosen["parameter"], chosen["item"]
+        spec = f"{scale_of[item]} =~ {item}" if kind == "loading" else f"{item} ~ 1"
+        freed[kind].add(item)
+        released.append(pd.concat([chosen, pd.Series({"release": spec, "step": step})]))
+        specs = [r["release"] for r in released]
+        fit = cfa(data, bank=ctx.bank, structure=s["structure"], group=group,
+                  estimator=estimator, missing=s["missing"], group_equal=equal,
+                  group_partial=specs)
+    columns = ["item", "factor", "parameter", "group", "x2", "df", "p_value", "constraint",
+               "p_holm", "release", "step"]
+    released_table = (pd.DataFrame(released).reset_index(drop=True) if released
+                      else pd.DataFrame(columns=columns))
+    return fit, released_table, blocked.reset_index(drop=True)
+
+
 def _fit_row(fit: Any, structure: str) -> dict[str, Any]:
     measures = fit.fit_measures
     row: dict[str, Any] = {"structure": structure, "estimator": fit.estimator,
@@ -507,25 +565,23 @@ def measurement_invariance(ctx: Context) -> None:
     significant = table[table["p_holm"] < t.dif_p].copy()
     ctx.tables[key]["item_tests"] = significant.reset_index(drop=True)
     dmacs = pd.DataFrame(columns=["item", "dmacs"])
-    if (len(significant) and "scalar" in inv.levels and "metric" in inv.levels
-            and inv.estimator in _CONTINUOUS):
-        free = []
-        scale_of = {item.id: item.scale for item in ctx.bank.items}
-        for row in significant.itertuples():
-            if row.parameter == "loading":
-                free.append(f"{scale_of[row.item]} =~ {row.item}")
-            elif row.parameter == "intercept":
-                free.append(f"{row.item} ~ 1")
-        free = list(dict.fromkeys(free))
+    constrained = [lv for lv in ("scalar", "metric") if lv in inv.levels]
+    flagged = significant
+    if len(significant) and constrained and inv.estimator in _CONTINUOUS:
         equal = [_LEVEL_CLASS[level] for level in inv.levels if level in ("metric", "scalar")]
         with ctx.step(key, "partial invariance", required=False):
-            partial = cfa(data, bank=ctx.bank, structure=s["structure"], group=group,
-                          estimator=inv.estimator, missing=s["missing"],
-                          group_equal=equal, group_partial=free)
+            partial, released, blocked = release_constraints(
+                inv.models[constrained[0]], data, ctx, group=group, equal=equal,
+                estimator=inv.estimator,
+            )
+            flagged = pd.concat([released, blocked], ignore_index=True)
             ctx.sections["invariance_partial"] = partial
-            values["freed"] = "; ".join(free)
-            dmacs = dmacs_table(partial, data, group, significant, ctx.bank)
+            ctx.tables[key]["released"] = released
+            values["freed"] = "; ".join(released["release"])
+            values["n_blocked"] = int(blocked["item"].nunique())
+            dmacs = dmacs_table(partial, data, group, released, ctx.bank)
             ctx.tables[key]["dmacs"] = dmacs
+    significant = flagged
     per_item = []
     for item in significant["item"].drop_duplicates():
         d = dmacs.loc[dmacs["item"] == item, "dmacs"]

@@ -91,20 +91,57 @@ def default_cutoffs(bank: ItemBank) -> dict[str, float | None]:
     ``longstring``: 10 identical consecutive answers, or half the bank's items when that is
     fewer; ``mahalanobis``: p < .001; ``even_odd``: above -.30 (consistency below .30);
     ``psychsyn``: below 0; ``missing_share``: above ``1 - bank.scoring.min_share``.
-    ``longstring_avg``, ``irv`` and ``psychant`` are reported without a default cut-off.
-    Sources are in :func:`burnoutkit.screen`.
+    ``longstring_avg``, ``irv`` and ``psychant`` are reported without a default cut-off, and so
+    are ``even_odd`` and ``psychsyn`` when the bank is too small for them
+    (:func:`too_small_for`). Sources are in :func:`burnoutkit.screen`.
     """
     n_items = len(bank.items)
+    small = too_small_for(bank)
     return {
         "longstring": min(10, math.ceil(n_items / 2)),
         "longstring_avg": None,
         "irv": None,
         "mahalanobis": 0.001,
-        "even_odd": -0.30,
-        "psychsyn": 0.0,
+        "even_odd": None if "even_odd" in small else -0.30,
+        "psychsyn": None if "psychsyn" in small else 0.0,
         "psychant": None,
         "missing_share": round(1.0 - bank.scoring.min_share, 12),
     }
+
+
+#: Smallest bank for which even-odd consistency flags by default: scales with at least
+#: :data:`EVEN_ODD_MIN_ITEMS` items (two per half), at least :data:`EVEN_ODD_MIN_SCALES` of them.
+EVEN_ODD_MIN_SCALES = 10
+EVEN_ODD_MIN_ITEMS = 4
+#: Smallest bank (number of items) for which psychometric synonyms flag by default.
+PSYCHSYN_MIN_ITEMS = 50
+
+
+def too_small_for(bank: ItemBank) -> dict[str, str]:
+    """Return the within-person indices whose default cut-off the bank is too small for.
+
+    Even-odd consistency and psychometric synonyms are correlations computed within one
+    respondent over a few points (scales, item pairs). Over few points a careful respondent's
+    correlation scatters widely and the fixed cut-offs flag many of them: on the reference
+    cohort, 12 scales of 3 items flag 10.6 % with even-odd and 5.9 % with synonyms, 4 scales of
+    3 items 23.6 % and 19.2 %, against 3.3 % and 2.8 % with the BAI's 16 scales of 4-6 items (3 %
+    are planted careless responders). Below :data:`EVEN_ODD_MIN_SCALES` scales of
+    :data:`EVEN_ODD_MIN_ITEMS` or more items, or :data:`PSYCHSYN_MIN_ITEMS` items, the index is
+    still computed and reported, but flags only with a cut-off passed explicitly.
+    """
+    reasons = {}
+    long_scales = sum(len(bank.items_of(s)) >= EVEN_ODD_MIN_ITEMS for s in bank.scale_ids)
+    if long_scales < EVEN_ODD_MIN_SCALES:
+        reasons["even_odd"] = (
+            f"the bank has {long_scales} scale(s) with {EVEN_ODD_MIN_ITEMS} or more items; "
+            f"even-odd consistency flags by default from {EVEN_ODD_MIN_SCALES}"
+        )
+    if len(bank.items) < PSYCHSYN_MIN_ITEMS:
+        reasons["psychsyn"] = (
+            f"the bank has {len(bank.items)} items; psychometric synonyms flag by default from "
+            f"{PSYCHSYN_MIN_ITEMS}"
+        )
+    return reasons
 
 
 def resolve_cutoffs(

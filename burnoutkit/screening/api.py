@@ -23,6 +23,7 @@ from burnoutkit.screening._cutoffs import (
     reason_frame,
     resolve_cutoffs,
     rule_text,
+    too_small_for,
 )
 from burnoutkit.screening.result import ScreeningResult
 
@@ -179,10 +180,12 @@ def screen(
                                                ``irv <= cutoff``
     ``mahalanobis``     p < .001               Tabachnick & Fidell (2013) for multivariate
                                                outliers; Meade & Craig (2012)
-    ``even_odd``        > -.30                 Johnson (2005): consistency below .30
-    ``psychsyn``        < 0                    a careful responder's synonym correlation is
-                                               positive, a random responder's 0 (Meade &
-                                               Craig, 2012)
+    ``even_odd``        > -.30 (not flagged    Johnson (2005): consistency below .30; the
+                        with fewer than 10     BAI's reference cohort for the bank size
+                        scales of 4+ items)    (``screening.too_small_for``)
+    ``psychsyn``        < 0 (not flagged       a careful responder's synonym correlation is
+                        with fewer than 50     positive, a random responder's 0 (Meade &
+                        items)                 Craig, 2012); bank size as for even-odd
     ``psychant``        not flagged            confounded with acquiescence: a careful
                                                respondent who agrees with both poles of a
                                                pair has a positive antonym correlation; a
@@ -274,6 +277,13 @@ def screen(
     pair_rows: list[dict[str, Any]] = []
     item_r: np.ndarray | None = None
     rng = np.random.default_rng(random_state)
+    for name, reason in too_small_for(bank).items():
+        if name in computed and used_cutoffs.get(name) is None:
+            notes.append(
+                f"{name} is reported but does not flag by default: {reason} (a careful "
+                f"respondent's within-person correlation over so few points scatters too "
+                f"widely); pass cutoffs={{{name!r}: ...}} to flag with it."
+            )
 
     if "longstring" in computed:
         longest, average, reasons = ix.longstring(x)
