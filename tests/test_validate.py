@@ -216,9 +216,34 @@ def test_report_records_versions_settings_and_seeds(report):
     assert {"numpy", "pandas", "scipy", "python"} <= set(report.versions)
     s = report.settings
     assert s["estimator"] == "auto"
-    assert s["estimator_used"] == resolve_estimator("auto", bk.load_bank("bai"))
+    assert s["estimator_used"] == "MLR"  # the cohort has missing answers
+    assert "missing" in s["estimator_reason"]
     assert s["seeds"]["parallel_analysis"] == 0 and s["n_iter"] == 20
     assert s["group"] == "form" and s["retest"] is True
+
+
+def test_auto_estimator_is_ordinal_for_complete_five_category_items():
+    """estimator="auto": WLSMV for complete 5-category items, MLR with missing answers, ML with
+    FIML, MLR for 7 categories; the reason is recorded and rendered."""
+    bank = bk.load_bank("bai")
+    items = shared.cohort().data[bank.item_ids]
+    assert resolve_estimator("auto", bank, items.dropna())[0] == "WLSMV"
+    used, reason = resolve_estimator("auto", bank, items)
+    assert used == "MLR" and f"{items.isna().any(axis=1).sum()} of 3000" in reason
+    assert resolve_estimator("auto", bank, items, missing="fiml")[0] == "ML"
+    assert resolve_estimator("MLR", bank, items.dropna()) == ("MLR", "MLR as requested.")
+    spec = bank.to_dict()
+    spec["response_format"] = {**spec["response_format"], "min": 1, "max": 7, "labels": {}}
+    assert resolve_estimator("auto", bk.ItemBank.from_dict(spec), items.dropna())[0] == "MLR"
+
+    short = short_form_bank()
+    complete = shared.cohort().data[["id", "form", *short.item_ids]].dropna().head(800)
+    report = bk.validate(short, complete, id_column="id", group="form", random_state=1)
+    assert report.settings["estimator_used"] == "WLSMV"
+    assert report.values["structural_validity"]["rated_fit"]["estimator"] == "WLSMV"
+    assert report.values["measurement_invariance"]["item_test_estimator"] == "MLR"
+    assert "thresholds" in report.tables["measurement_invariance"]["fit"]["level"].tolist()
+    assert "no answer is missing" in report.to_markdown()
 
 
 # ------------------------------------------------------------------------------ contract
@@ -263,8 +288,8 @@ def test_required_failure_gives_unknown_rating():
     data, _ = shared.core_data()
     # MLR with FIML is not available: the CFA fails, structural validity cannot be rated and
     # internal consistency (which needs it) is indeterminate
-    res = bk.validate(shared.core_bank(), data.head(300), missing="fiml", structures=(),
-                      n_iter=0, screen=False)
+    res = bk.validate(shared.core_bank(), data.head(300), estimator="MLR", missing="fiml",
+                      structures=(), n_iter=0, screen=False)
     rows = res.properties.set_index("key")
     assert rows.loc["structural_validity", "rating"] == "?"
     assert rows.loc["structural_validity", "status"] == "failed"

@@ -127,8 +127,14 @@ def asymmetry(
     >>> from burnoutkit.datasets import load_reference_cohort
     >>> bank = bk.load_bank("bai")
     >>> data = load_reference_cohort().data.iloc[:1500]
-    >>> res = bk.asymmetry(bank, data, missing="listwise")  # doctest: +SKIP
-    >>> res.tidy()[["check", "verdict"]]  # doctest: +SKIP
+    >>> res = bk.asymmetry(bank, data, missing="listwise")
+    >>> res.tidy()[["check", "verdict"]]
+               check verdict
+    0   separability    pass
+    1  comparability    pass
+    2         method    pass
+    3          index    pass
+    4       severity    pass
     >>> # R: lavaan::cfa(severity_model, data, std.lv = TRUE); anova(fit_equal, fit_free)
     """
     inp = prepare(

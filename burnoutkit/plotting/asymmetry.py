@@ -21,11 +21,34 @@ def _ax(ax: Any) -> Any:
 def plot_sensitivity_by_severity(result: Any, *, n_bins: int = 10, ax: Any = None) -> Any:
     """Standardized gain and loss sensitivity by severity decile, means with 95% CIs.
 
+    The asymmetry hypothesis predicts loss sensitivity rising and gain sensitivity falling with
+    burnout severity: the two lines diverge from left to right.
+
+    Parameters
+    ----------
+    result : AsymmetryResult
+        Output of :func:`burnoutkit.asymmetry`.
+    n_bins : int, default 10
+        Number of severity bins (quantiles).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
     Examples
     --------
-    >>> import burnoutkit as bk  # doctest: +SKIP
-    >>> res = bk.asymmetry(bk.load_bank("bai"), data)  # doctest: +SKIP
-    >>> bk.plotting.plot_sensitivity_by_severity(res)  # doctest: +SKIP
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import burnoutkit as bk
+    >>> from burnoutkit.datasets import load_reference_cohort
+    >>> from burnoutkit.plotting import plot_sensitivity_by_severity
+    >>> data = load_reference_cohort().data.iloc[:1500]
+    >>> res = bk.asymmetry(bk.load_bank("bai"), data, missing="listwise")
+    >>> ax = plot_sensitivity_by_severity(res)
+    >>> ax.get_xlabel()
+    'burnout core (latent) decile'
     """
     import seaborn as sns
 
@@ -50,7 +73,35 @@ def plot_sensitivity_by_severity(result: Any, *, n_bins: int = 10, ax: Any = Non
 
 
 def plot_pair_dumbbell(result: Any, *, ax: Any = None) -> Any:
-    """Per-pair dumbbell plot: mean of the gain item and of its matched loss item."""
+    """Per-pair dumbbell plot: mean of the gain item and of its matched loss item.
+
+    The means are the item intercepts of the configural model of the comparability check; pairs
+    whose intercepts differ beyond chance (``result.pair_tests["flagged"]``) are starred.
+
+    Parameters
+    ----------
+    result : AsymmetryResult
+        Output of :func:`burnoutkit.asymmetry`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import burnoutkit as bk
+    >>> from burnoutkit.datasets import load_reference_cohort
+    >>> from burnoutkit.plotting import plot_pair_dumbbell
+    >>> data = load_reference_cohort().data.iloc[:1500]
+    >>> res = bk.asymmetry(bk.load_bank("bai"), data, missing="listwise")
+    >>> ax = plot_pair_dumbbell(res)
+    >>> [label.get_text() for label in ax.get_yticklabels()][:2]
+    ['gs1~ls1', 'gs2~ls2']
+    """
     x = result.index  # per-person means only; item means come from the pair tests' model
     pt = result.pair_tests
     fit = result.models["configural"].parameters
@@ -70,7 +121,39 @@ def plot_pair_dumbbell(result: Any, *, ax: Any = None) -> Any:
 
 
 def plot_asymmetry_by_profile(result: Any, *, ax: Any = None) -> Any:
-    """Distribution of the asymmetry index by burnout profile (needs ``profiles=`` in the call)."""
+    """Distribution of the asymmetry index by burnout profile (needs ``profiles=`` in the call).
+
+    Parameters
+    ----------
+    result : AsymmetryResult
+        Output of :func:`burnoutkit.asymmetry` called with ``profiles="<column>"``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    DataError
+        The result was computed without ``profiles=``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import burnoutkit as bk
+    >>> from burnoutkit.datasets import load_reference_cohort
+    >>> from burnoutkit.plotting import plot_asymmetry_by_profile
+    >>> cohort = load_reference_cohort()
+    >>> truth = cohort.truth.respondents[["id", "profile"]]  # the simulated profiles
+    >>> data = cohort.data.merge(truth, on="id").iloc[:1500]
+    >>> res = bk.asymmetry(bk.load_bank("bai"), data, missing="listwise", profiles="profile")
+    >>> ax = plot_asymmetry_by_profile(res)
+    >>> ax.get_ylabel()
+    'asymmetry'
+    """
     import seaborn as sns
 
     from burnoutkit.errors import DataError

@@ -84,10 +84,10 @@ def plot_profile_means(
     >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> import burnoutkit as bk
-    >>> from burnoutkit.datasets import simulate_cohort
+    >>> from burnoutkit.datasets import load_reference_cohort
     >>> from burnoutkit.plotting import plot_profile_means
-    >>> cohort = simulate_cohort(600, random_state=1)
-    >>> core = cohort.truth.respondents[["ex", "md", "re"]]  # latent scores, to keep it short
+    >>> cohort = load_reference_cohort()
+    >>> core = cohort.truth.respondents[["ex", "md", "re"]].iloc[:600]  # latent scores
     >>> res = bk.fit_profiles(core, n_profiles=5, template="burnout", random_state=1)
     >>> ax = plot_profile_means(res)
     >>> [t.get_text() for t in ax.get_xticklabels()]
@@ -185,10 +185,10 @@ def plot_enumeration(
     >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> import burnoutkit as bk
-    >>> from burnoutkit.datasets import simulate_cohort
+    >>> from burnoutkit.datasets import load_reference_cohort
     >>> from burnoutkit.plotting import plot_enumeration
-    >>> cohort = simulate_cohort(600, random_state=1)
-    >>> core = cohort.truth.respondents[["ex", "md", "re"]]  # latent scores, to keep it short
+    >>> cohort = load_reference_cohort()
+    >>> core = cohort.truth.respondents[["ex", "md", "re"]].iloc[:600]  # latent scores
     >>> enum = bk.enumerate_profiles(core, n_profiles=range(1, 6), variances=["equal", "varying"],
     ...                              covariances=["zero", "zero"], n_boot=0,
     ...                              progress=False, random_state=1)
@@ -315,10 +315,10 @@ def plot_profile_outcomes(
     >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> import burnoutkit as bk
-    >>> from burnoutkit.datasets import simulate_cohort
+    >>> from burnoutkit.datasets import load_reference_cohort
     >>> from burnoutkit.plotting import plot_profile_outcomes
-    >>> cohort = simulate_cohort(600, random_state=1)
-    >>> core = cohort.truth.respondents[["ex", "md", "re"]]  # latent scores, to keep it short
+    >>> cohort = load_reference_cohort()
+    >>> core = cohort.truth.respondents[["ex", "md", "re"]].iloc[:600]  # latent scores
     >>> res = bk.fit_profiles(core, n_profiles=5, template="burnout", random_state=1)
     >>> out = bk.profile_outcomes(res, cohort.data.loc[core.index, ["wellbeing"]])
     >>> fig = plot_profile_outcomes(out)

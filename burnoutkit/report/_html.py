@@ -115,6 +115,7 @@ def _meta(d: dict[str, Any]) -> str:
         f"analysed; estimator {_e(s['estimator_used'])} (requested {_e(s['estimator'])}), "
         f"missing data {_e(s['missing'])}, seed {_e(s['random_state'])}; burnoutkit "
         f"{_e(d['versions'].get('burnoutkit', '?'))}.</p>"
+        f"<p class='meta'>Why this estimator: {_e(s.get('estimator_reason', ''))}</p>"
     )
 
 

@@ -43,6 +43,8 @@ def report_to_markdown(report: ValidationReport) -> str:
         f"Estimator: {s['estimator_used']} (requested: {s['estimator']}); missing data: "
         f"{s['missing']}; seed: {s['random_state']}.",
         "",
+        f"Why this estimator: {s.get('estimator_reason', '')}",
+        "",
         "## Measurement properties (COSMIN)",
         "",
         "Ratings by the COSMIN criteria for good measurement properties (Prinsen et al., 2018): "

@@ -42,18 +42,63 @@ _STRUCTURES = ("correlated", "higher_order", "bifactor")
 _LEVELS = ("configural", "thresholds", "metric", "scalar", "strict")
 
 
-def resolve_estimator(estimator: str, bank: ItemBank) -> str:
-    """Return the estimator of the latent-variable models for ``estimator`` and the bank.
+#: Most response categories for which ``estimator="auto"`` treats the items as ordinal.
+ORDINAL_MAX_CATEGORIES = 5
 
-    ``"auto"`` is robust maximum likelihood (``"MLR"``: Huber-White standard errors and the
-    Yuan-Bentler scaled test, robust to the non-normality of rating-scale items). The
-    other names are used as given.
+
+def resolve_estimator(
+    estimator: str,
+    bank: ItemBank,
+    items: pd.DataFrame | None = None,
+    *,
+    missing: str = "listwise",
+) -> tuple[str, str]:
+    """Return the estimator of the latent-variable models and the reason for it.
+
+    ``"auto"`` chooses WLSMV (polychoric correlations, diagonally weighted least squares,
+    mean- and variance-adjusted test) when the bank's items have at most
+    :data:`ORDINAL_MAX_CATEGORIES` response categories and every respondent answered every
+    item: with few categories, treating the items as continuous biases loadings and fit
+    (Rhemtulla, Brosseau-Liard & Savalei, 2012). With missing answers it chooses MLR: the
+    ordinal estimators delete incomplete rows listwise (pairwise polychorics are not
+    available), whereas the ML family keeps the item screening (modification indices, score
+    tests, dMACS) on the rated model itself and can use every row with ``missing="fiml"``
+    and ``estimator="ML"``. With more categories ``"auto"`` is MLR (robust maximum
+    likelihood: Huber-White standard errors, Yuan-Bentler scaled test). Other names are used as
+    given.
+
+    Parameters
+    ----------
+    estimator : {"auto", "ML", "MLR", "WLSMV", "ULSMV"}
+        The requested estimator.
+    bank : ItemBank
+        The bank (its response format gives the number of categories).
+    items : pandas.DataFrame, optional
+        The item responses (to see whether any answer is missing); without them, ``"auto"``
+        assumes complete data.
+    missing : {"listwise", "fiml"}, default "listwise"
+        ``"fiml"`` asks for a likelihood-based estimator, and ``"auto"`` then gives ML.
+
+    Returns
+    -------
+    (str, str)
+        The estimator and one sentence on why it was chosen (recorded in the report).
+
+    References
+    ----------
+    Rhemtulla, M., Brosseau-Liard, P. E., & Savalei, V. (2012). When can categorical variables
+    be treated as continuous? *Psychological Methods, 17*(3), 354-373.
 
     Examples
     --------
     >>> import burnoutkit as bk
+    >>> from burnoutkit.datasets import load_reference_cohort
     >>> from burnoutkit.report.validate import resolve_estimator
-    >>> resolve_estimator("auto", bk.load_bank("bai"))
+    >>> bank = bk.load_bank("bai")
+    >>> items = load_reference_cohort().data[bank.item_ids]
+    >>> resolve_estimator("auto", bank, items.dropna())[0]
+    'WLSMV'
+    >>> resolve_estimator("auto", bank, items)[0]
     'MLR'
     """
     if estimator not in ESTIMATORS:
@@ -61,9 +106,30 @@ def resolve_estimator(estimator: str, bank: ItemBank) -> str:
             f"The 'estimator' parameter of validate must be one of {list(ESTIMATORS)}; got "
             f"{estimator!r}."
         )
-    if estimator == "auto":
-        return "MLR"
-    return estimator
+    if estimator != "auto":
+        return estimator, f"{estimator} as requested."
+    k = bank.response_format.n_categories
+    if missing == "fiml":
+        return "ML", "FIML (missing='fiml') is a maximum-likelihood method."
+    if k > ORDINAL_MAX_CATEGORIES:
+        return "MLR", (
+            f"The items have {k} response categories (more than {ORDINAL_MAX_CATEGORIES}): "
+            "treated as continuous, with robust maximum likelihood (MLR)."
+        )
+    incomplete = 0 if items is None else int(items.isna().any(axis=1).sum())
+    if incomplete:
+        return "MLR", (
+            f"The items have {k} response categories, but {incomplete} of {len(items)} "
+            "respondents left answers missing: the ordinal estimator (WLSMV) deletes incomplete "
+            "rows listwise and has no pairwise alternative here, so robust maximum likelihood "
+            "(MLR) is used and the item screening stays on the rated model; pass "
+            "estimator='WLSMV' for the ordinal model anyway, or estimator='ML' with "
+            "missing='fiml' to use every row."
+        )
+    return "WLSMV", (
+        f"The items have {k} response categories (at most {ORDINAL_MAX_CATEGORIES}) and no "
+        "answer is missing: ordinal CFA with WLSMV (Rhemtulla et al., 2012)."
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -356,10 +422,12 @@ def validate(
         Seed of every random step (screening's pair re-ordering, parallel analysis, profile
         starts).
     estimator : {"auto", "ML", "MLR", "WLSMV", "ULSMV"}, default "auto"
-        Estimator of the latent-variable models; ``"auto"`` is ``"MLR"`` (see
-        :func:`burnoutkit.report.validate.resolve_estimator`). With an ordinal estimator the
-        cross-loadings are screened with the modification indices of an ML fit of the same
-        model, and dMACS (a difference of expected item scores) is not computed.
+        Estimator of the latent-variable models; ``"auto"`` is WLSMV for items with at most 5
+        response categories and no missing answer, MLR otherwise (the rule and its reasons:
+        :func:`burnoutkit.report.validate.resolve_estimator`; the report states the reason).
+        With an ordinal estimator the cross-loadings are screened with the modification
+        indices of an ML fit of the same model, and the item-level invariance tests and dMACS
+        use an MLR fit of the invariance models.
     missing : {"listwise", "fiml"}, default "listwise"
         Missing data in the latent-variable models (FIML needs ``estimator="ML"``).
     structure : {"correlated", "higher_order", "bifactor"}, default "correlated"
@@ -449,20 +517,15 @@ def validate(
             f"{type(bank).__name__}."
         )
     t = resolve_thresholds(thresholds)
-    estimator_used = resolve_estimator(estimator, bank)
+    resolve_estimator(estimator, bank)  # checks the name before the data are read
     _check_choice("missing", missing, ("listwise", "fiml"))
     _check_choice("structure", structure, _STRUCTURES)
     for name in structures:
         _check_choice("structures", name, _STRUCTURES)
     _check_choice("comparison_estimator", comparison_estimator, ESTIMATORS[1:])
-    if invariance_levels is None:
-        invariance_levels = (
-            ("configural", "thresholds", "metric", "scalar")
-            if estimator_used in _ORDINAL
-            else ("configural", "metric", "scalar")
-        )
-    levels = list(invariance_levels)
-    if not levels or levels[0] != "configural" or any(lv not in _LEVELS for lv in levels):
+    levels = None if invariance_levels is None else list(invariance_levels)
+    if levels is not None and (not levels or levels[0] != "configural"
+                               or any(lv not in _LEVELS for lv in levels)):
         raise BurnoutkitError(
             "The 'invariance_levels' parameter of validate must start with 'configural' and "
             f"name levels from {list(_LEVELS)} in order; got {levels!r}."
@@ -501,6 +564,15 @@ def validate(
         responses = data
     else:
         responses = check_responses(bank, data, id_column=id_column)
+    estimator_used, estimator_reason = resolve_estimator(
+        estimator, bank, responses.items, missing=missing
+    )
+    if levels is None:
+        levels = (
+            ["configural", "thresholds", "metric", "scalar"]
+            if estimator_used in _ORDINAL
+            else ["configural", "metric", "scalar"]
+        )
     covariates = responses.covariates
     if group is not None:
         _check_columns("group", [group], covariates)
@@ -529,6 +601,7 @@ def validate(
         "random_state": random_state,
         "estimator": estimator,
         "estimator_used": estimator_used,
+        "estimator_reason": estimator_reason,
         "missing": missing,
         "structure": structure,
         "structures": list(structures),
