@@ -156,7 +156,8 @@ def test_summary_statistics_with_means_and_groups(holzinger_swineford):
         ({"model": None}, bk.BurnoutkitError, "needs a model"),
         ({"group": "schol"}, bk.DataError, "Did you mean 'school'"),
         ({"group_equal": ["loading"]}, bk.BurnoutkitError, "Unknown group_equal"),
-        ({"missing": "pairwise"}, bk.BurnoutkitError, "'missing' parameter"),
+        ({"missing": "multiple"}, bk.BurnoutkitError, "'missing' parameter"),
+        ({"missing": "pairwise"}, bk.BurnoutkitError, "belongs to the ordinal estimators"),
         ({"model": "visual =~ x1 + x2 + x3\nx1 | t1"}, bk.ModelSyntaxError, "thresholds"),
     ],
 )

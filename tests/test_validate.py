@@ -216,34 +216,46 @@ def test_report_records_versions_settings_and_seeds(report):
     assert {"numpy", "pandas", "scipy", "python"} <= set(report.versions)
     s = report.settings
     assert s["estimator"] == "auto"
-    assert s["estimator_used"] == "MLR"  # the cohort has missing answers
-    assert "missing" in s["estimator_reason"]
+    assert s["estimator_used"] == "MLR" and s["missing"] == "listwise"  # five categories
+    assert "5 response categories" in s["estimator_reason"]
     assert s["seeds"]["parallel_analysis"] == 0 and s["n_iter"] == 20
     assert s["group"] == "form" and s["retest"] is True
 
 
-def test_auto_estimator_is_ordinal_for_complete_five_category_items():
-    """estimator="auto": WLSMV for complete 5-category items, MLR with missing answers, ML with
-    FIML, MLR for 7 categories; the reason is recorded and rendered."""
+def test_auto_estimator_follows_the_number_of_categories():
+    """estimator="auto": WLSMV with pairwise deletion below five categories, MLR with listwise
+    deletion from five on (Rhemtulla et al., 2012), ML with FIML; the reason is recorded."""
     bank = bk.load_bank("bai")
-    items = shared.cohort().data[bank.item_ids]
-    assert resolve_estimator("auto", bank, items.dropna())[0] == "WLSMV"
-    used, reason = resolve_estimator("auto", bank, items)
-    assert used == "MLR" and f"{items.isna().any(axis=1).sum()} of 3000" in reason
-    assert resolve_estimator("auto", bank, items, missing="fiml")[0] == "ML"
-    assert resolve_estimator("MLR", bank, items.dropna()) == ("MLR", "MLR as requested.")
+    assert resolve_estimator("auto", bank)[:2] == ("MLR", "listwise")
+    assert resolve_estimator("auto", bank, missing="fiml")[:2] == ("ML", "fiml")
+    assert resolve_estimator("WLSMV", bank)[:2] == ("WLSMV", "pairwise")
+    assert resolve_estimator("WLSMV", bank, missing="listwise")[:2] == ("WLSMV", "listwise")
+    with pytest.raises(bk.BurnoutkitError, match="pairwise' needs an ordinal"):
+        resolve_estimator("MLR", bank, missing="pairwise")
+    with pytest.raises(bk.BurnoutkitError, match="fiml' needs estimator='ML'"):
+        resolve_estimator("WLSMV", bank, missing="fiml")
     spec = bank.to_dict()
-    spec["response_format"] = {**spec["response_format"], "min": 1, "max": 7, "labels": {}}
-    assert resolve_estimator("auto", bk.ItemBank.from_dict(spec), items.dropna())[0] == "MLR"
+    spec["response_format"] = {**spec["response_format"], "min": 1, "max": 4, "labels": {}}
+    four = bk.ItemBank.from_dict(spec)
+    used, missing, reason = resolve_estimator("auto", four)
+    assert (used, missing) == ("WLSMV", "pairwise") and "4 response categories" in reason
 
+
+def test_ordinal_validation_uses_every_answer():
+    """estimator="WLSMV": the rated models use pairwise deletion (every answer), the ML-family
+    item screens listwise deletion; the reason is rendered."""
     short = short_form_bank()
-    complete = shared.cohort().data[["id", "form", *short.item_ids]].dropna().head(800)
-    report = bk.validate(short, complete, id_column="id", group="form", random_state=1)
+    data = shared.cohort().data[["id", "form", *short.item_ids]].head(800)
+    assert data[short.item_ids].isna().any(axis=1).sum() > 50
+    report = bk.validate(short, data, id_column="id", group="form", estimator="WLSMV",
+                         random_state=1)
     assert report.settings["estimator_used"] == "WLSMV"
-    assert report.values["structural_validity"]["rated_fit"]["estimator"] == "WLSMV"
+    assert report.settings["missing"] == "pairwise"
+    assert report.values["structural_validity"]["rated_fit"]["n_obs"] == 800
     assert report.values["measurement_invariance"]["item_test_estimator"] == "MLR"
     assert "thresholds" in report.tables["measurement_invariance"]["fit"]["level"].tolist()
-    assert "no answer is missing" in report.to_markdown()
+    assert "pairwise deletion" in report.settings["estimator_reason"]
+    assert "WLSMV as requested" in report.to_markdown()
 
 
 # ------------------------------------------------------------------------------ contract
@@ -284,18 +296,32 @@ def test_unrequested_properties_are_unknown():
     assert "screening" not in res.sections
 
 
-def test_required_failure_gives_unknown_rating():
+def test_required_failure_gives_unknown_rating(monkeypatch):
+    """When the CFA that rates structural validity fails, the property is "?" (failed) with the
+    reason, internal consistency (which needs its loadings) is indeterminate, and the report
+    is still written."""
+    import burnoutkit.report._steps as steps
+
+    def failing_cfa(*args, **kwargs):
+        raise bk.BurnoutkitError("the model is not identified (test)")
+
+    monkeypatch.setattr(steps, "cfa", failing_cfa)
     data, _ = shared.core_data()
-    # MLR with FIML is not available: the CFA fails, structural validity cannot be rated and
-    # internal consistency (which needs it) is indeterminate
-    res = bk.validate(shared.core_bank(), data.head(300), estimator="MLR", missing="fiml",
-                      structures=(), n_iter=0, screen=False)
+    res = bk.validate(shared.core_bank(), data.head(300), structures=(), n_iter=0,
+                      screen=False)
     rows = res.properties.set_index("key")
     assert rows.loc["structural_validity", "rating"] == "?"
     assert rows.loc["structural_validity", "status"] == "failed"
     assert rows.loc["internal_consistency", "rating"] == "?"
     assert any(note.startswith("structural_validity: CFA (correlated) failed") for note in
                res.notes)
+    assert "not identified (test)" in res.to_markdown()
+
+
+def test_impossible_estimator_and_missing_combinations_are_named():
+    data, _ = shared.core_data()
+    with pytest.raises(bk.BurnoutkitError, match="missing='fiml' needs estimator='ML'"):
+        bk.validate(shared.core_bank(), data.head(300), estimator="MLR", missing="fiml")
 
 
 def test_exclude_careless_drops_flagged_respondents_and_lists_them():
@@ -348,7 +374,8 @@ def test_progress_bar(capsys):
         ({"outcomes": ["wellbeeing"]}, bk.DataError, "Did you mean 'wellbeing'"),
         ({"severity": "sev"}, bk.DataError, "severity"),
         ({"estimator": "GLS"}, bk.BurnoutkitError, "'estimator'"),
-        ({"missing": "pairwise"}, bk.BurnoutkitError, "'missing'"),
+        ({"missing": "multiple"}, bk.BurnoutkitError, "'missing'"),
+        ({"missing": "pairwise"}, bk.BurnoutkitError, "pairwise' needs an ordinal estimator"),
         ({"structure": "hierarchical"}, bk.BurnoutkitError, "'structure'"),
         ({"invariance_levels": ["metric"]}, bk.BurnoutkitError, "configural"),
         ({"n_iter": -1}, bk.BurnoutkitError, "'n_iter'"),

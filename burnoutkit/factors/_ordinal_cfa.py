@@ -89,16 +89,16 @@ def ordinal_cfa(
             f"{fn}: estimator={estimator!r} needs the raw item responses (the thresholds, "
             "polychoric correlations and their weight matrix are computed from them)."
         )
-    if missing != "listwise":
+    if missing not in ("listwise", "pairwise"):
         raise BurnoutkitError(
-            f"{fn}: estimator={estimator!r} supports missing='listwise' only (as lavaan's "
-            "default for ordinal data); pairwise or FIML estimation of ordinal models is not "
+            f"{fn}: estimator={estimator!r} supports missing='listwise' (lavaan's default for "
+            "ordinal data) or missing='pairwise'; FIML estimation of ordinal models is not "
             "available."
         )
     roles = variable_roles(statements)
     items = resolve_ordered(ordered, roles.ov, fn)
     with blas_single_thread():
-        od = prepare_ordinal(data, variables=items, group=group, fn=fn)
+        od = prepare_ordinal(data, variables=items, group=group, fn=fn, missing=missing)
         return fit_ordinal_table(
             statements, od, model_text=text, estimator=estimator, std_lv=std_lv,
             orthogonal=orthogonal, group_equal=group_equal, group_partial=group_partial,
@@ -227,7 +227,7 @@ def _assemble(model: OrdinalModel, fit: OrdinalFit, fm: dict[str, float], od: Or
         group_labels=od.group_labels,
         n_obs_by_group=tuple(s.n for s in od.stats),
         n_dropped=od.n_dropped,
-        missing="listwise",
+        missing=od.missing,
         converged=fit.converged,
         iterations=fit.iterations,
         parameters=params,

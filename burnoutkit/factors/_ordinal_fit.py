@@ -64,6 +64,7 @@ class OrdinalData:
     levels: dict[str, tuple[float, ...]]
     group_labels: tuple[str, ...]
     n_dropped: int
+    missing: str = "listwise"
 
 
 def _group_order(col: pd.Series) -> list:
@@ -80,8 +81,12 @@ def prepare_ordinal(
     group: str | None,
     fn: str = "cfa",
     gamma: bool = True,
+    missing: str = "listwise",
 ) -> OrdinalData:
     """Check the data, drop incomplete rows (announced), code the categories, compute stage 1.
+
+    With ``missing="pairwise"`` only rows without any answer (or without a group) are dropped;
+    the others keep their missing answers (code ``-1``), as lavaan's ``missing = "pairwise"``.
 
     The categories of an item are its distinct observed values over all groups, in order (as
     R's ``ordered()``); a category that is empty in one group stops the fit (lavaan does the
@@ -110,27 +115,38 @@ def prepare_ordinal(
         if no_group.any():
             reasons.append(f"{int(no_group.sum())} with a missing group ({group!r})")
         keep &= ~no_group
-    incomplete = frame[variables].isna().any(axis=1).to_numpy() & keep
-    if incomplete.any():
-        worst = frame.loc[incomplete, variables].isna().sum().sort_values(ascending=False)
-        worst = worst[worst > 0].head(3)
-        detail = ", ".join(f"{k}: {v}" for k, v in worst.items())
-        reasons.append(f"{int(incomplete.sum())} with missing responses (most in {detail})")
+    if missing == "pairwise":
+        incomplete = frame[variables].isna().all(axis=1).to_numpy() & keep
+        if incomplete.any():
+            reasons.append(f"{int(incomplete.sum())} without any answer")
+        how = "before fitting (pairwise deletion keeps every row with an answer)"
+        uses = ("the thresholds use every answer of an item, the polychoric correlations "
+                "every pair of answers")
+    else:
+        incomplete = frame[variables].isna().any(axis=1).to_numpy() & keep
+        if incomplete.any():
+            worst = frame.loc[incomplete, variables].isna().sum().sort_values(ascending=False)
+            worst = worst[worst > 0].head(3)
+            detail = ", ".join(f"{k}: {v}" for k, v in worst.items())
+            reasons.append(f"{int(incomplete.sum())} with missing responses (most in {detail})")
+        how = "listwise before fitting"
+        uses = ("the polychoric correlations and their weight matrix use complete rows only "
+                "(missing='pairwise' uses every answer)")
     keep &= ~incomplete
     n_dropped = int((~keep).sum())
     if n_dropped:
         warnings.warn(
-            f"{n_dropped} of {len(frame)} rows were dropped listwise before fitting: "
+            f"{n_dropped} of {len(frame)} rows were dropped {how}: "
             + "; ".join(reasons)
-            + ". The count is in the result (n_dropped); the polychoric correlations and their "
-            "weight matrix use complete rows only.",
+            + f". The count is in the result (n_dropped); {uses}.",
             ListwiseDeletionWarning,
             stacklevel=4,
         )
     X = frame.loc[keep, variables].to_numpy(dtype=float)
     if len(X) == 0:
         raise DataError(f"No complete rows are left for {fn}; check the missing values.")
-    nonint = [v for v, col in zip(variables, X.T, strict=True) if np.any(col != np.round(col))]
+    nonint = [v for v, col in zip(variables, X.T, strict=True)
+              if np.any(col[~np.isnan(col)] != np.round(col[~np.isnan(col)]))]
     if nonint:
         raise DataError(
             f"Items {nonint} have non-integer values; ordinal estimation (WLSMV/ULSMV) needs "
@@ -140,9 +156,10 @@ def prepare_ordinal(
     codes = np.empty(X.shape, dtype=np.int64)
     n_cat = np.empty(len(variables), dtype=np.int64)
     for j, v in enumerate(variables):
-        lev = np.unique(X[:, j])
+        answered = ~np.isnan(X[:, j])
+        lev = np.unique(X[answered, j])
         levels[v] = tuple(float(a) for a in lev)
-        codes[:, j] = np.searchsorted(lev, X[:, j])
+        codes[:, j] = np.where(answered, np.searchsorted(lev, np.where(answered, X[:, j], 0)), -1)
         n_cat[j] = len(lev)
     const = [v for v, k in zip(variables, n_cat, strict=True) if k < 2]
     if const:
@@ -172,7 +189,7 @@ def prepare_ordinal(
             )
         empty = []
         for j, v in enumerate(variables):
-            cnt = np.bincount(c[:, j], minlength=n_cat[j])
+            cnt = np.bincount(c[c[:, j] >= 0, j], minlength=n_cat[j])
             zero = [levels[v][a] for a in np.flatnonzero(cnt == 0)]
             if zero:
                 empty.append(f"{v!r} (category {', '.join(f'{z:g}' for z in zero)}; "
@@ -205,6 +222,7 @@ def prepare_ordinal(
         levels=levels,
         group_labels=tuple(str(lab) for lab in labels),
         n_dropped=n_dropped,
+        missing=missing,
     )
 
 

@@ -22,6 +22,10 @@ scores are tables indexed by category (item) or cell (pair), computed for all pa
 gathered by the response codes; :math:`\Gamma` is one cross-product of the casewise influence
 functions :math:`S B^{-T}`.
 
+Missing answers (code ``-1``, lavaan's ``missing = "pairwise"``): the thresholds of an item use
+the respondents who answered it, a polychoric correlation the respondents who answered both
+items, and every casewise score of a missing answer is zero; :math:`n` is the number of rows.
+
 The statistics are ordered as lavaan orders ``WLS.obs``: all thresholds item by item, then the
 correlations column-wise below the diagonal, ``(2,1), (3,1), ..., (p,1), (3,2), ...``.
 """
@@ -78,10 +82,10 @@ def pair_index(p: int) -> tuple[np.ndarray, np.ndarray]:
     return i, j
 
 
-def _univariate(counts: np.ndarray, n_cat: np.ndarray, n: int):
+def _univariate(counts: np.ndarray, n_cat: np.ndarray):
     """Thresholds (padded) and the score table ``U[i, c, k] = d log pi_ic / d tau_ik``."""
     p, K = counts.shape
-    cum = np.cumsum(counts, axis=1)[:, :-1] / n
+    cum = np.cumsum(counts, axis=1)[:, :-1] / counts.sum(axis=1, keepdims=True)
     k_idx = np.arange(K - 1)[None, :]
     valid = k_idx < (n_cat[:, None] - 1)
     with np.errstate(divide="ignore"):
@@ -109,8 +113,10 @@ def _pair_tables(codes: np.ndarray, K: int, ia: np.ndarray, ja: np.ndarray) -> n
     """Contingency tables ``(P, K, K)`` of every pair (rows item I, columns item J)."""
     n, p = codes.shape
     onehot = np.zeros((n, p * K))
-    onehot[np.repeat(np.arange(n), p), (np.arange(p) * K)[None, :].repeat(n, 0).ravel()
-           + codes.ravel()] = 1.0
+    answered = (codes >= 0).ravel()
+    rows = np.repeat(np.arange(n), p)[answered]
+    cols = ((np.arange(p) * K)[None, :].repeat(n, 0).ravel() + codes.ravel())[answered]
+    onehot[rows, cols] = 1.0  # a missing answer (-1) adds to no cell
     cross = blas.dsyrk(1.0, onehot, trans=1, lower=0)  # upper triangle of onehot' onehot
     cross = np.triu(cross) + np.triu(cross, 1).T
     cross = cross.reshape(p, K, p, K).transpose(0, 2, 1, 3)
@@ -161,7 +167,8 @@ def ordinal_stats(
     Parameters
     ----------
     codes : ndarray of int, shape (n, p)
-        Category codes ``0 .. n_cat[i] - 1`` (complete rows); every category must be used.
+        Category codes ``0 .. n_cat[i] - 1``, ``-1`` for a missing answer (pairwise
+        deletion); every category must be used.
     n_cat : ndarray of int, shape (p,)
         Number of categories of each item.
     items : list of str
@@ -175,10 +182,8 @@ def ordinal_stats(
     n, p = codes.shape
     n_cat = np.asarray(n_cat, dtype=np.int64)
     K = int(n_cat.max())
-    counts = np.zeros((p, K))
-    for i in range(p):
-        counts[i] = np.bincount(codes[:, i], minlength=K)[:K]
-    th_pad, _, U = _univariate(counts, n_cat, n)
+    counts = _category_counts(codes, K)
+    th_pad, _, U = _univariate(counts, n_cat)
     valid_th = np.arange(K - 1)[None, :] < (n_cat[:, None] - 1)
     th = th_pad[valid_th]
     th_item = np.repeat(np.arange(p), n_cat - 1)
@@ -220,6 +225,13 @@ def ordinal_stats(
         pair_j=ja,
         gamma=G,
         zero_cell_pairs=zero_pairs,
+    )
+
+
+def _category_counts(codes: np.ndarray, K: int) -> np.ndarray:
+    """Category counts ``(p, K)`` over the answered rows of each item."""
+    return np.stack([np.bincount(col[col >= 0], minlength=K)[:K] for col in codes.T]).astype(
+        float
     )
 
 
@@ -275,7 +287,7 @@ def _nacov(codes, n_cat, th_pad, U, tab, rho, ia, ja, K, valid_th) -> np.ndarray
     n, p = codes.shape
     P = len(ia)
     # univariate pieces: A11 blocks from the category counts
-    counts = np.stack([np.bincount(codes[:, i], minlength=K)[:K] for i in range(p)]).astype(float)
+    counts = _category_counts(codes, K)
     A11 = np.einsum("ic,ick,icl->ikl", counts, U, U)
     pad = ~valid_th  # (p, K-1)
     eye = np.eye(K - 1)[None]
@@ -298,13 +310,26 @@ def _nacov(codes, n_cat, th_pad, U, tab, rho, ia, ja, K, valid_th) -> np.ndarray
     G_i = np.einsum("pck,pk->pc", U[ia], C_i)
     G_j = np.einsum("pck,pk->pc", U[ja], C_j)
     with np.errstate(divide="ignore", invalid="ignore"):
-        E = (s_rho - G_i[:, :, None] - G_j[:, None, :]) / a22[:, None, None]
-    E = np.where(np.isfinite(E), E, 0.0)
+        inv_a22 = np.where(a22 > 0, 1.0 / a22, 0.0)
+    # influence of a correlation: its own score (rows that answered both items) minus the
+    # threshold scores of each item (rows that answered that item), all over a22
+    E_rho = s_rho * inv_a22[:, None, None]
+    E_i = G_i * inv_a22[:, None]
+    E_j = G_j * inv_a22[:, None]
     # influence functions: thresholds then correlations, gathered by the response codes
     Q = np.einsum("ick,ikl->icl", U, A11inv)  # (p, K, K-1)
-    IF_th = Q[np.arange(p)[None, :], codes, :]  # (n, p, K-1)
+    missing = codes < 0
+    safe = np.where(missing, 0, codes)
+    IF_th = Q[np.arange(p)[None, :], safe, :]  # (n, p, K-1)
+    IF_th[missing] = 0.0  # a missing answer scores zero
     IF_th = IF_th[:, valid_th]
-    IF_cor = E[np.arange(P)[None, :], codes[:, ia], codes[:, ja]]  # (n, P)
+    pairs = np.arange(P)[None, :]
+    ci, cj = safe[:, ia], safe[:, ja]
+    own = E_rho[pairs, ci, cj]
+    own[missing[:, ia] | missing[:, ja]] = 0.0
+    from_i = np.where(missing[:, ia], 0.0, E_i[pairs, ci])
+    from_j = np.where(missing[:, ja], 0.0, E_j[pairs, cj])
+    IF_cor = own - from_i - from_j  # (n, P)
     IF = np.concatenate([IF_th, IF_cor], axis=1)
     IF = np.asfortranarray(IF)
     G = blas.dsyrk(float(n), IF, trans=1, lower=0)

@@ -136,7 +136,7 @@ class CFAResult(Result):
         Rows dropped because of missing values (also announced by a warning): listwise, every
         row with a missing value; with ``missing="fiml"``, only rows with every model
         variable missing.
-    missing : {"listwise", "fiml"}
+    missing : {"listwise", "fiml", "pairwise"}
         How missing values were handled.
     converged : bool
     iterations : int
@@ -826,13 +826,17 @@ def cfa(
         "lv.variances", "lv.covariances", "regressions"``.
     group_partial : sequence of str, default ()
         Parameters exempted from ``group_equal``, e.g. ``["visual =~ x2", "x3 ~ 1"]``.
-    missing : {"listwise", "fiml"}, default "listwise"
+    missing : {"listwise", "fiml", "pairwise"}, default "listwise"
         ``"listwise"``: rows with a missing value in a model variable are dropped and counted.
         ``"fiml"``: full-information (casewise) maximum likelihood, lavaan's
         ``missing = "ml"``: every row contributes the likelihood of its observed values; only
         rows with every model variable missing are dropped (counted and announced). Implies a
         mean structure; needs raw data and ``estimator="ML"`` (MLR with FIML is not supported
         yet); standard errors from the observed information, as lavaan's default.
+        ``"pairwise"`` (WLSMV, ULSMV; lavaan's ``missing = "pairwise"``): the thresholds of an
+        item use every respondent who answered it, a polychoric correlation every respondent
+        who answered both items, and the weight matrix the casewise scores with zeros for
+        missing answers; only rows without any answer are dropped.
     sample_cov : pandas.DataFrame or dict of DataFrame, optional
         Unbiased sample covariance matrix (divisor N - 1; rescaled by (N-1)/N as lavaan does),
         one per group in a dict keyed by group name.
@@ -992,8 +996,13 @@ def cfa(
     """
     fn = "cfa"
     _check_choice(fn, "estimator", estimator, ("ML", "MLR", "WLSMV", "ULSMV"))
-    _check_choice(fn, "missing", missing, ("listwise", "fiml"))
+    _check_choice(fn, "missing", missing, ("listwise", "fiml", "pairwise"))
     _check_choice(fn, "parameterization", parameterization, ("delta", "theta"))
+    if missing == "pairwise" and estimator not in ("WLSMV", "ULSMV"):
+        raise BurnoutkitError(
+            f"{fn}: missing='pairwise' belongs to the ordinal estimators (WLSMV, ULSMV), as in "
+            "lavaan; with ML use missing='fiml' to keep incomplete rows."
+        )
     if not (isinstance(confidence_level, float) and 0 < confidence_level < 1):
         raise BurnoutkitError(
             f"The 'confidence_level' parameter of {fn} must be a float in (0, 1); "

@@ -220,11 +220,12 @@ def invariance(
         Wu & Estabrook identification needs it (``ID.fac = "std.lv"``).
     criteria : InvarianceCriteria, optional
         Cut-offs for the change in fit; default Chen (2007).
-    missing : {"listwise", "fiml"}, default "listwise"
+    missing : {"listwise", "fiml", "pairwise"}, default "listwise"
         ``"listwise"``: rows with a missing value in a model variable are dropped and counted.
         ``"fiml"``: full-information ML (lavaan's ``missing = "ml"``) in every model; only rows
         with every model variable missing are dropped. Needs ``estimator="ML"``;
         :func:`invariance_sources` (score tests) is not available with it yet.
+        ``"pairwise"``: ordinal estimators only, as :func:`burnoutkit.cfa`.
     parameterization : {"delta", "theta"}, default "delta"
         Ordinal estimators: which latent-response parameters are fixed (see
         :func:`burnoutkit.cfa`). ``"strict"`` (equal residual variances) needs ``"theta"``.
@@ -291,7 +292,7 @@ def invariance(
     """
     fn = "invariance"
     _check_choice(fn, "estimator", estimator, ("ML", "MLR", "WLSMV", "ULSMV"))
-    _check_choice(fn, "missing", missing, ("listwise", "fiml"))
+    _check_choice(fn, "missing", missing, ("listwise", "fiml", "pairwise"))
     _check_choice(fn, "parameterization", parameterization, ("delta", "theta"))
     ordinal = estimator in ("WLSMV", "ULSMV")
     if std_lv is None:
@@ -326,9 +327,14 @@ def invariance(
             "parameterization='delta'; test strict invariance with parameterization='theta' "
             "(as semTools::measEq.syntax requires)."
         )
-    if ordinal and missing != "listwise":
+    if ordinal and missing == "fiml":
         raise BurnoutkitError(
-            f"{fn}: estimator={estimator!r} supports missing='listwise' only."
+            f"{fn}: estimator={estimator!r} supports missing='listwise' or 'pairwise'."
+        )
+    if not ordinal and missing == "pairwise":
+        raise BurnoutkitError(
+            f"{fn}: missing='pairwise' belongs to the ordinal estimators (WLSMV, ULSMV); with ML "
+            "use missing='fiml' to keep incomplete rows."
         )
     if not isinstance(data, pd.DataFrame):
         raise BurnoutkitError(f"The data of {fn} must be a pandas DataFrame; got {type(data)}.")
@@ -345,7 +351,7 @@ def invariance(
         models, group_labels, partial = _ordinal_levels(
             data, statements=statements, text=text, group=group, levels=levels,
             estimator=estimator, std_lv=std_lv, partial=partial, free=free,
-            parameterization=parameterization, fn=fn,
+            parameterization=parameterization, fn=fn, missing=missing,
         )
     else:
         prepared = prepare_data(
@@ -456,6 +462,7 @@ def _ordinal_levels(
     free: Sequence[str] | None,
     parameterization: str,
     fn: str,
+    missing: str = "listwise",
 ) -> tuple[dict[str, CFAResult], tuple[str, ...], list[str]]:
     """Fit the levels with ordinal items (Wu & Estabrook identification)."""
     from burnoutkit._compat import blas_single_thread
@@ -465,7 +472,8 @@ def _ordinal_levels(
     roles = variable_roles(statements)
     models: dict[str, CFAResult] = {}
     with blas_single_thread():
-        od = prepare_ordinal(data, variables=list(roles.ov), group=group, fn=fn)
+        od = prepare_ordinal(data, variables=list(roles.ov), group=group, fn=fn,
+                             missing=missing)
         _check_groups(group, len(od.stats))
         # an item in 'free' also frees its thresholds
         items = {e.strip() for e in (free or []) if isinstance(e, str)} & set(roles.ov)

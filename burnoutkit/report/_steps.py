@@ -249,6 +249,16 @@ def dmacs_table(fit: Any, data: pd.DataFrame, group: str, flagged: pd.DataFrame,
                                        "sd_pooled", "dmacs"])
 
 
+def continuous_missing(settings: dict[str, Any]) -> str:
+    """Missing-data handling of the ML-family fits beside an ordinal model.
+
+    Pairwise deletion belongs to the ordinal estimators; the ML and MLR fits that screen items
+    (modification indices, score tests, dMACS) and compare structures use listwise deletion
+    then (or FIML when it was asked for).
+    """
+    return "listwise" if settings["missing"] == "pairwise" else settings["missing"]
+
+
 def release_constraints(
     fit: Any, data: pd.DataFrame, ctx: Context, *, group: str, equal: list[str], estimator: str
 ) -> tuple[Any, pd.DataFrame, pd.DataFrame]:
@@ -298,7 +308,7 @@ def release_constraints(
         released.append(pd.concat([chosen, pd.Series({"release": spec, "step": step})]))
         specs = [r["release"] for r in released]
         fit = cfa(data, bank=ctx.bank, structure=s["structure"], group=group,
-                  estimator=estimator, missing=s["missing"], group_equal=equal,
+                  estimator=estimator, missing=continuous_missing(s), group_equal=equal,
                   group_partial=specs)
     columns = ["item", "factor", "parameter", "group", "x2", "df", "p_value", "constraint",
                "p_holm", "release", "step"]
@@ -441,7 +451,7 @@ def structural_validity(ctx: Context) -> None:
             if s["estimator_used"] not in _CONTINUOUS:
                 # modification indices need a continuous fit: screen with ML of the same model
                 screen_fit = cfa(items, bank=ctx.bank, structure=primary, estimator="ML",
-                                 missing=s["missing"])
+                                 missing=continuous_missing(s))
             values["cross_loading_estimator"] = screen_fit.estimator
             mi = screen_fit.modification_indices(op=["=~"], sort=True)
             n_candidates = len(mi)
@@ -468,7 +478,7 @@ def structural_validity(ctx: Context) -> None:
                 continue
             with ctx.step(key, f"CFA ({structure}, {s['comparison_estimator']})", required=False):
                 alt = cfa(items, bank=ctx.bank, structure=structure,
-                          estimator=s["comparison_estimator"], missing=s["missing"])
+                          estimator=s["comparison_estimator"], missing=continuous_missing(s))
                 fitted[structure] = alt
                 comparison.append(_fit_row(alt, structure))
         ctx.sections["cfa_alternatives"] = fitted
@@ -547,7 +557,8 @@ def measurement_invariance(ctx: Context) -> None:
         with ctx.step(key, "invariance (MLR, item screening)", required=False):
             inv = invariance(data, bank=ctx.bank, structure=s["structure"], group=group,
                              levels=[lv for lv in s["invariance_levels"] if lv != "thresholds"],
-                             estimator=item_estimator, criteria=criteria, missing=s["missing"])
+                             estimator=item_estimator, criteria=criteria,
+                             missing=continuous_missing(s))
             ctx.sections["invariance_items"] = inv
     values["item_test_estimator"] = item_estimator
     tests = []
@@ -685,7 +696,8 @@ def hypotheses_testing(ctx: Context) -> None:
     rows: list[dict[str, Any]] = []
     if ctx.bank.pairs:
         with ctx.step(key, "asymmetry", required=False):
-            res = asymmetry(ctx.bank, ctx.frame, severity=s["severity"], missing=s["missing"],
+            res = asymmetry(ctx.bank, ctx.frame, severity=s["severity"],
+                            missing=continuous_missing(s),
                             confidence_level=s["confidence_level"])
             ctx.sections["asymmetry"] = res
             checks = res.checks.copy()

@@ -37,35 +37,36 @@ __all__ = ["ESTIMATORS", "ValidationReport", "resolve_estimator", "validate"]
 
 #: Estimators ``validate`` accepts; ``"auto"`` is resolved by :func:`resolve_estimator`.
 ESTIMATORS = ("auto", "ML", "MLR", "WLSMV", "ULSMV")
+MISSING = ("auto", "listwise", "pairwise", "fiml")
 _ORDINAL = ("WLSMV", "ULSMV")
 _STRUCTURES = ("correlated", "higher_order", "bifactor")
 _LEVELS = ("configural", "thresholds", "metric", "scalar", "strict")
 
 
-#: Most response categories for which ``estimator="auto"`` treats the items as ordinal.
-ORDINAL_MAX_CATEGORIES = 5
+#: Most response categories for which ``estimator="auto"`` treats the items as ordinal
+#: (Rhemtulla, Brosseau-Liard & Savalei, 2012: below five categories the categorical
+#: estimator is clearly better; from five on, robust ML performs as well).
+ORDINAL_MAX_CATEGORIES = 4
 
 
 def resolve_estimator(
     estimator: str,
     bank: ItemBank,
-    items: pd.DataFrame | None = None,
     *,
-    missing: str = "listwise",
-) -> tuple[str, str]:
-    """Return the estimator of the latent-variable models and the reason for it.
+    missing: str = "auto",
+) -> tuple[str, str, str]:
+    """Return the estimator of the latent-variable models, its missing-data handling and why.
 
-    ``"auto"`` chooses WLSMV (polychoric correlations, diagonally weighted least squares,
-    mean- and variance-adjusted test) when the bank's items have at most
-    :data:`ORDINAL_MAX_CATEGORIES` response categories and every respondent answered every
-    item: with few categories, treating the items as continuous biases loadings and fit
-    (Rhemtulla, Brosseau-Liard & Savalei, 2012). With missing answers it chooses MLR: the
-    ordinal estimators delete incomplete rows listwise (pairwise polychorics are not
-    available), whereas the ML family keeps the item screening (modification indices, score
-    tests, dMACS) on the rated model itself and can use every row with ``missing="fiml"``
-    and ``estimator="ML"``. With more categories ``"auto"`` is MLR (robust maximum
-    likelihood: Huber-White standard errors, Yuan-Bentler scaled test). Other names are used as
-    given.
+    ``estimator="auto"`` chooses WLSMV (polychoric correlations, diagonally weighted least
+    squares, scaled-shifted test) when the bank's items have at most
+    :data:`ORDINAL_MAX_CATEGORIES` (4) response categories: with fewer than five categories,
+    treating the items as continuous biases loadings and fit, while from five categories on
+    robust ML performs as well as the categorical estimator (Rhemtulla, Brosseau-Liard &
+    Savalei, 2012). With five or more categories it chooses MLR (robust maximum likelihood:
+    Huber-White standard errors, Yuan-Bentler scaled test), and with ``missing="fiml"`` ML.
+    ``missing="auto"`` is pairwise deletion for the ordinal estimators (lavaan's
+    ``missing = "pairwise"``: every answer is used) and listwise deletion for ML and MLR.
+    Other names are used as given.
 
     Parameters
     ----------
@@ -73,16 +74,20 @@ def resolve_estimator(
         The requested estimator.
     bank : ItemBank
         The bank (its response format gives the number of categories).
-    items : pandas.DataFrame, optional
-        The item responses (to see whether any answer is missing); without them, ``"auto"``
-        assumes complete data.
-    missing : {"listwise", "fiml"}, default "listwise"
-        ``"fiml"`` asks for a likelihood-based estimator, and ``"auto"`` then gives ML.
+    missing : {"auto", "listwise", "pairwise", "fiml"}, default "auto"
+        The requested missing-data handling.
 
     Returns
     -------
-    (str, str)
-        The estimator and one sentence on why it was chosen (recorded in the report).
+    (str, str, str)
+        The estimator, the missing-data handling and one sentence on why (recorded in the
+        report).
+
+    Raises
+    ------
+    BurnoutkitError
+        An unknown name, or a combination no estimator offers (pairwise with ML/MLR, FIML with
+        an ordinal estimator).
 
     References
     ----------
@@ -92,44 +97,51 @@ def resolve_estimator(
     Examples
     --------
     >>> import burnoutkit as bk
-    >>> from burnoutkit.datasets import load_reference_cohort
     >>> from burnoutkit.report.validate import resolve_estimator
-    >>> bank = bk.load_bank("bai")
-    >>> items = load_reference_cohort().data[bank.item_ids]
-    >>> resolve_estimator("auto", bank, items.dropna())[0]
-    'WLSMV'
-    >>> resolve_estimator("auto", bank, items)[0]
-    'MLR'
+    >>> resolve_estimator("auto", bk.load_bank("bai"))[:2]  # five categories
+    ('MLR', 'listwise')
+    >>> resolve_estimator("WLSMV", bk.load_bank("bai"))[:2]
+    ('WLSMV', 'pairwise')
     """
     if estimator not in ESTIMATORS:
         raise BurnoutkitError(
             f"The 'estimator' parameter of validate must be one of {list(ESTIMATORS)}; got "
             f"{estimator!r}."
         )
-    if estimator != "auto":
-        return estimator, f"{estimator} as requested."
+    _check_choice("missing", missing, MISSING)
     k = bank.response_format.n_categories
-    if missing == "fiml":
-        return "ML", "FIML (missing='fiml') is a maximum-likelihood method."
-    if k > ORDINAL_MAX_CATEGORIES:
-        return "MLR", (
-            f"The items have {k} response categories (more than {ORDINAL_MAX_CATEGORIES}): "
-            "treated as continuous, with robust maximum likelihood (MLR)."
+    if estimator == "auto":
+        if missing == "fiml":
+            used, why = "ML", "FIML (missing='fiml') is a maximum-likelihood method."
+        elif k > ORDINAL_MAX_CATEGORIES:
+            used, why = "MLR", (
+                f"The items have {k} response categories (more than {ORDINAL_MAX_CATEGORIES}): "
+                "treated as continuous, with robust maximum likelihood (MLR), which performs as "
+                "well as WLSMV from five categories on (Rhemtulla et al., 2012); pass "
+                "estimator='WLSMV' for the ordinal model."
+            )
+        else:
+            used, why = "WLSMV", (
+                f"The items have {k} response categories (at most {ORDINAL_MAX_CATEGORIES}): "
+                "ordinal CFA with WLSMV (Rhemtulla et al., 2012)."
+            )
+    else:
+        used, why = estimator, f"{estimator} as requested."
+    ordinal = used in _ORDINAL
+    if missing == "auto":
+        missing = "pairwise" if ordinal else "listwise"
+        why += (" Missing answers: pairwise deletion (every answer is used)." if ordinal
+                else " Missing answers: listwise deletion.")
+    if missing == "pairwise" and not ordinal:
+        raise BurnoutkitError(
+            "validate: missing='pairwise' needs an ordinal estimator (WLSMV, ULSMV); with ML "
+            "use missing='fiml'."
         )
-    incomplete = 0 if items is None else int(items.isna().any(axis=1).sum())
-    if incomplete:
-        return "MLR", (
-            f"The items have {k} response categories, but {incomplete} of {len(items)} "
-            "respondents left answers missing: the ordinal estimator (WLSMV) deletes incomplete "
-            "rows listwise and has no pairwise alternative here, so robust maximum likelihood "
-            "(MLR) is used and the item screening stays on the rated model; pass "
-            "estimator='WLSMV' for the ordinal model anyway, or estimator='ML' with "
-            "missing='fiml' to use every row."
+    if missing == "fiml" and used != "ML":
+        raise BurnoutkitError(
+            f"validate: missing='fiml' needs estimator='ML' (or 'auto'); got {used!r}."
         )
-    return "WLSMV", (
-        f"The items have {k} response categories (at most {ORDINAL_MAX_CATEGORIES}) and no "
-        "answer is missing: ordinal CFA with WLSMV (Rhemtulla et al., 2012)."
-    )
+    return used, missing, why
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -351,7 +363,7 @@ def validate(
     progress: bool = False,
     random_state: int = 0,
     estimator: Literal["auto", "ML", "MLR", "WLSMV", "ULSMV"] = "auto",
-    missing: Literal["listwise", "fiml"] = "listwise",
+    missing: Literal["auto", "listwise", "pairwise", "fiml"] = "auto",
     structure: str = "correlated",
     structures: Sequence[str] = _STRUCTURES,
     comparison_estimator: str = "ML",
@@ -422,14 +434,17 @@ def validate(
         Seed of every random step (screening's pair re-ordering, parallel analysis, profile
         starts).
     estimator : {"auto", "ML", "MLR", "WLSMV", "ULSMV"}, default "auto"
-        Estimator of the latent-variable models; ``"auto"`` is WLSMV for items with at most 5
-        response categories and no missing answer, MLR otherwise (the rule and its reasons:
+        Estimator of the latent-variable models; ``"auto"`` is WLSMV for items with at most 4
+        response categories, MLR otherwise (the rule and its reasons:
         :func:`burnoutkit.report.validate.resolve_estimator`; the report states the reason).
         With an ordinal estimator the cross-loadings are screened with the modification
         indices of an ML fit of the same model, and the item-level invariance tests and dMACS
         use an MLR fit of the invariance models.
-    missing : {"listwise", "fiml"}, default "listwise"
-        Missing data in the latent-variable models (FIML needs ``estimator="ML"``).
+    missing : {"auto", "listwise", "pairwise", "fiml"}, default "auto"
+        Missing data in the latent-variable models: ``"auto"`` is pairwise deletion with an
+        ordinal estimator (every answer is used) and listwise deletion with ML/MLR;
+        ``"fiml"`` needs ``estimator="ML"`` (or ``"auto"``). The ML-family fits that screen
+        items beside an ordinal model use listwise deletion.
     structure : {"correlated", "higher_order", "bifactor"}, default "correlated"
         The bank's model whose fit rates structural validity and whose loadings judge items.
     structures : sequence of str, default ("correlated", "higher_order", "bifactor")
@@ -517,8 +532,9 @@ def validate(
             f"{type(bank).__name__}."
         )
     t = resolve_thresholds(thresholds)
-    resolve_estimator(estimator, bank)  # checks the name before the data are read
-    _check_choice("missing", missing, ("listwise", "fiml"))
+    estimator_used, missing, estimator_reason = resolve_estimator(
+        estimator, bank, missing=missing
+    )
     _check_choice("structure", structure, _STRUCTURES)
     for name in structures:
         _check_choice("structures", name, _STRUCTURES)
@@ -564,9 +580,6 @@ def validate(
         responses = data
     else:
         responses = check_responses(bank, data, id_column=id_column)
-    estimator_used, estimator_reason = resolve_estimator(
-        estimator, bank, responses.items, missing=missing
-    )
     if levels is None:
         levels = (
             ["configural", "thresholds", "metric", "scalar"]
