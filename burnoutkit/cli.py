@@ -239,6 +239,20 @@ def build_parser() -> argparse.ArgumentParser:
         "and listed in the report)",
     )
     validate.add_argument(
+        "--estimator",
+        choices=["auto", "ML", "MLR", "WLSMV", "ULSMV"],
+        default="auto",
+        help="estimator of the latent-variable models (default: auto, WLSMV below five "
+        "response categories and MLR from five on)",
+    )
+    validate.add_argument(
+        "--missing",
+        choices=["auto", "listwise", "pairwise", "fiml"],
+        default="auto",
+        help="missing answers in the latent-variable models (default: auto, pairwise with "
+        "WLSMV/ULSMV and listwise with ML/MLR; fiml needs --estimator ML)",
+    )
+    validate.add_argument(
         "--seed", type=int, default=0, metavar="N", help="random seed (default: 0)"
     )
     validate.add_argument(
@@ -589,6 +603,8 @@ def _validate(args: argparse.Namespace) -> int:
         profiles=args.profiles,
         exclude_careless=args.exclude_careless,
         id_column=args.id_column,
+        estimator=args.estimator,
+        missing=args.missing,
         progress=not args.quiet,
         random_state=args.seed,
     )

@@ -505,3 +505,17 @@ def test_validate_seed_makes_the_report_reproducible(cohort_files, short_bank, t
         report.pop("timings", None)
     assert first["properties"] == second["properties"]
     assert first["items"] == second["items"]
+
+
+def test_validate_estimator_and_missing_options(cohort_files, short_bank, tmp_path, capsys):
+    """--estimator WLSMV uses pairwise deletion by default; a combination no estimator offers
+    exits 2 with the problem named."""
+    data, _, _ = cohort_files
+    out = tmp_path / "report.json"
+    args = ["--quiet", "validate", str(short_bank), str(data), "--id-column", "id"]
+    assert main([*args, "--estimator", "WLSMV", "--out", str(out)]) == EXIT_OK
+    settings = json.loads(out.read_text(encoding="utf-8"))["settings"]
+    assert (settings["estimator_used"], settings["missing"]) == ("WLSMV", "pairwise")
+    assert main([*args, "--estimator", "MLR", "--missing", "pairwise"]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "pairwise' needs an ordinal estimator" in err and "Traceback" not in err
