@@ -234,6 +234,8 @@ def test_fiml_refuses_summary_statistics_and_no_means(holzinger_swineford):
     with pytest.raises(bk.BurnoutkitError, match="meanstructure=False"):
         bk.cfa(holzinger_swineford, model=HS, missing="fiml", meanstructure=False)
     with pytest.raises(bk.BurnoutkitError, match="'missing' parameter of cfa"):
+        bk.cfa(holzinger_swineford, model=HS, missing="available")
+    with pytest.raises(bk.BurnoutkitError, match="belongs to the ordinal estimators"):
         bk.cfa(holzinger_swineford, model=HS, missing="pairwise")
 
 
