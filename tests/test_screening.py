@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from _reference import assert_same_json
+from _validate_shared import short_form_bank
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -605,17 +606,8 @@ def test_cutoffs_override_and_disable(cohort, bai):
 
 def test_short_banks_do_not_flag_with_within_person_correlations(cohort):
     """Four three-item scales: even-odd and synonyms are computed but flag only when asked."""
-    spec = bk.load_bank("bai").to_dict()
-    keep = ["ex1", "ex3", "ex5", "md1", "md2", "md3", "re1", "re3", "re4", "er1", "er3", "er5"]
-    spec["instrument"] = {**spec["instrument"], "id": "short"}
-    spec["scales"] = [s for s in spec["scales"] if s["id"] in {"ex", "md", "re", "er"}]
-    spec["systems"] = [s for s in spec["systems"]
-                       if any(sc["system"] == s["id"] for sc in spec["scales"])]
-    spec["items"] = [i for i in spec["items"] if i["id"] in keep]
-    spec["hypotheses"] = []
-    spec.pop("derived_scores", None)
-    short = bk.ItemBank.from_dict(spec)
-    data = cohort.data[["id", *keep]]
+    short = short_form_bank()
+    data = cohort.data[["id", *short.item_ids]]
     res = bk.screen(short, data, id_column="id", random_state=1)
     assert res.cutoffs["even_odd"] is None and res.cutoffs["psychsyn"] is None
     assert res.indices["even_odd"].notna().mean() > 0.9

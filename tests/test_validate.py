@@ -63,29 +63,12 @@ def test_planted_noninvariant_item_is_flagged(report, truth):
     assert dmacs.loc[planted, "delta_intercept"] < 0  # reference A minus focal B
 
 
-SHORT_FORM = ["ex1", "ex3", "ex5", "md1", "md2", "md3", "re1", "re3", "re4", "er1", "er3", "er5"]
-
-
-def short_form_bank() -> bk.ItemBank:
-    """Three-item scales of the BAI (notebook 06's short form): the smallest identified case."""
-    spec = bk.load_bank("bai").to_dict()
-    keep = {"ex", "md", "re", "er"}
-    spec["instrument"] = {**spec["instrument"], "id": "bai12"}
-    spec["scales"] = [s for s in spec["scales"] if s["id"] in keep]
-    spec["systems"] = [s for s in spec["systems"]
-                       if any(sc["system"] == s["id"] for sc in spec["scales"])]
-    spec["items"] = [i for i in spec["items"] if i["id"] in SHORT_FORM]
-    spec["hypotheses"] = []
-    spec.pop("derived_scores", None)
-    return bk.ItemBank.from_dict(spec)
-
-
 @pytest.mark.parametrize("n", [1500, 3000])
 def test_partial_invariance_releases_one_constraint_at_a_time(n, truth):
     """Releasing every significant constraint at once left three-item factors without an
     invariant intercept (unidentified) once N made the spill-over of er3 significant; released
     one at a time, the planted intercept is the only one."""
-    bank = short_form_bank()
+    bank = shared.short_form_bank()
     data = shared.cohort().data.head(n)[["id", "form", *bank.item_ids]]
     report = bk.validate(bank, data, id_column="id", group="form", random_state=1)
     released = report.tables["measurement_invariance"]["released"]
@@ -101,7 +84,7 @@ def test_partial_invariance_keeps_two_equal_items_per_factor(truth):
     factor is released, and the release stops there, because a three-item factor must keep two
     items with that parameter equal (Byrne, Shavelson & Muthen, 1989). The constraints that
     could not be released are reported as blocked, their items flagged without a dMACS."""
-    bank = short_form_bank()
+    bank = shared.short_form_bank()
     data = shared.cohort().data.head(1500)[["id", "form", *bank.item_ids]].copy()
     in_b = data["form"] == "B"
     data.loc[in_b, "er1"] = (data.loc[in_b, "er1"] + 1).clip(upper=5)
@@ -244,7 +227,7 @@ def test_auto_estimator_follows_the_number_of_categories():
 def test_ordinal_validation_uses_every_answer():
     """estimator="WLSMV": the rated models use pairwise deletion (every answer), the ML-family
     item screens listwise deletion; the reason is rendered."""
-    short = short_form_bank()
+    short = shared.short_form_bank()
     data = shared.cohort().data[["id", "form", *short.item_ids]].head(800)
     assert data[short.item_ids].isna().any(axis=1).sum() > 50
     report = bk.validate(short, data, id_column="id", group="form", estimator="WLSMV",

@@ -145,8 +145,9 @@ def prepare_ordinal(
     X = frame.loc[keep, variables].to_numpy(dtype=float)
     if len(X) == 0:
         raise DataError(f"No complete rows are left for {fn}; check the missing values.")
+    # a missing answer (NaN) compares False, so only answered values are checked
     nonint = [v for v, col in zip(variables, X.T, strict=True)
-              if np.any(col[~np.isnan(col)] != np.round(col[~np.isnan(col)]))]
+              if np.any(np.abs(col - np.round(col)) > 0)]
     if nonint:
         raise DataError(
             f"Items {nonint} have non-integer values; ordinal estimation (WLSMV/ULSMV) needs "

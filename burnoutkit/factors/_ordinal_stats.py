@@ -210,7 +210,7 @@ def ordinal_stats(
     )
     G = None
     if gamma:
-        G = _nacov(codes, n_cat, th_pad, U, tab, rho, ia, ja, K, valid_th)
+        G = _nacov(codes, counts, th_pad, U, tab, rho, ia, ja, K, valid_th)
     return OrdinalStats(
         label=label,
         n=n,
@@ -283,11 +283,10 @@ def _bivariate_pieces(th_i: np.ndarray, th_j: np.ndarray, rho: np.ndarray):
     return prob, dprob_rho, dprob_ti, dprob_tj
 
 
-def _nacov(codes, n_cat, th_pad, U, tab, rho, ia, ja, K, valid_th) -> np.ndarray:
+def _nacov(codes, counts, th_pad, U, tab, rho, ia, ja, K, valid_th) -> np.ndarray:
     n, p = codes.shape
     P = len(ia)
     # univariate pieces: A11 blocks from the category counts
-    counts = _category_counts(codes, K)
     A11 = np.einsum("ic,ick,icl->ikl", counts, U, U)
     pad = ~valid_th  # (p, K-1)
     eye = np.eye(K - 1)[None]

@@ -201,6 +201,8 @@ def compare_models(
                     stacklevel=2,
                 )
             if ordinal:
+                # the scaled-shifted statistic and its p-value (missing when the test is
+                # degenerate, as lavTestLRT)
                 test = ordinal_difference(prev, r)
                 td = test["chisq_diff"]
             elif scaled:
@@ -222,6 +224,8 @@ def compare_models(
                     stacklevel=2,
                 )
                 row["p_value"] = math.nan
+            elif ordinal:
+                row["p_value"] = test["p_value"]
             else:
                 row["p_value"] = float(stats.chi2.sf(td, ddf)) if np.isfinite(td) else math.nan
         rows.append(row)

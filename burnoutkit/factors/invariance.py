@@ -29,7 +29,7 @@ from burnoutkit.factors.cfa import (
     _model_text,
     fit_table,
 )
-from burnoutkit.factors.compare import compare_models, ordinal_difference
+from burnoutkit.factors.compare import compare_models
 from burnoutkit.factors.syntax import parameter_table, parse_model, variable_roles
 
 __all__ = [
@@ -393,10 +393,7 @@ def invariance(
         estimator, "rmsea")
     for k in range(1, len(levels)):
         lo, hi = models[levels[k - 1]], models[levels[k]]
-        if ordinal:
-            cmp_ = _ordinal_difference(lo, hi)
-        else:
-            cmp_ = compare_models(lo, hi).table.iloc[-1]
+        cmp_ = compare_models(lo, hi).table.iloc[-1]
         d_cfi = float(hi.fit_measures[cfi_key] - lo.fit_measures[cfi_key])
         d_rmsea = float(hi.fit_measures[rmsea_key] - lo.fit_measures[rmsea_key])
         d_srmr = float(hi.fit_measures["srmr"] - lo.fit_measures["srmr"])
@@ -489,13 +486,6 @@ def _ordinal_levels(
                 identification="wu_estabrook",
             )
     return models, od.group_labels, partial
-
-
-def _ordinal_difference(lo: CFAResult, hi: CFAResult) -> dict[str, float]:
-    """Scaled-shifted difference test (Satorra 2000), as ``lavaan::lavTestLRT``."""
-    out = ordinal_difference(lo, hi)
-    return {"chisq_diff": out["chisq_diff"], "df_diff": out["df_diff"],
-            "p_value": out["p_value"]}
 
 
 def invariance_sources(

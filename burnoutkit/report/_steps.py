@@ -278,9 +278,6 @@ def release_constraints(
     t = ctx.thresholds
     s = ctx.settings
     scale_of = {item.id: item.scale for item in ctx.bank.items}
-    items_of: dict[str, list[str]] = {}
-    for item in ctx.bank.items:
-        items_of.setdefault(item.scale, []).append(item.id)
     freed: dict[str, set[str]] = {"loading": set(), "intercept": set()}
     released: list[pd.Series] = []
     blocked = pd.DataFrame()
@@ -292,7 +289,7 @@ def release_constraints(
         stuck = []
         for index, row in candidates.iterrows():
             kind, item = row["parameter"], row["item"]
-            still_equal = [i for i in items_of[scale_of[item]]
+            still_equal = [i for i in ctx.bank.items_of(scale_of[item])
                            if i != item and i not in freed[kind]]
             if len(still_equal) < 2:
                 stuck.append(index)
@@ -592,13 +589,12 @@ def measurement_invariance(ctx: Context) -> None:
             values["n_blocked"] = int(blocked["item"].nunique())
             dmacs = dmacs_table(partial, data, group, released, ctx.bank)
             ctx.tables[key]["dmacs"] = dmacs
-    significant = flagged
     per_item = []
-    for item in significant["item"].drop_duplicates():
+    for item in flagged["item"].drop_duplicates():
         d = dmacs.loc[dmacs["item"] == item, "dmacs"]
         size = float(d.max()) if len(d) else float("nan")
         important = bool(size >= t.dmacs_min) if size == size else True
-        params = ", ".join(significant.loc[significant["item"] == item, "parameter"].unique())
+        params = ", ".join(flagged.loc[flagged["item"] == item, "parameter"].unique())
         per_item.append({"item": item, "parameter": params, "dmacs": size,
                          "noninvariant": important})
     per_item_table = pd.DataFrame(per_item, columns=["item", "parameter", "dmacs", "noninvariant"])
